@@ -1,0 +1,91 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from notifications.services import queue_email
+
+from .models import User
+from .validators import time_zone_names
+
+
+def time_zone_choices():
+    return [(name, name.replace("_", " ")) for name in time_zone_names()]
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.TypedChoiceField(label=_("Time zone"), choices=time_zone_choices)
+
+    class Meta:
+        model = User
+        fields = ["display_name", "preferred_language", "country", "time_zone"]
+
+
+class SignupForm(ProfileForm):
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters. A few unrelated words make a strong password."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta(ProfileForm.Meta):
+        fields = ["email", "display_name", "preferred_language", "country", "time_zone"]
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("This address cannot be used. If it is yours, log in or reset your password."),
+                code="email_unavailable",
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif password1:
+            candidate = User(
+                email=cleaned.get("email", ""), display_name=cleaned.get("display_name", "")
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class LocalisedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending through the outbox in the account's own language.
+
+    An unknown address gets the same answer and no email, so the form does not
+    reveal who has an account.
+    """
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        user = context["user"]
+        with translation.override(user.preferred_language):
+            queue_email(
+                to=to_email,
+                template="password_reset",
+                context=context,
+                language=user.preferred_language,
+                user=user,
+            )

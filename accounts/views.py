@@ -1,0 +1,87 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from .forms import LocalisedPasswordResetForm, ProfileForm, SignupForm
+
+
+@login_not_required
+@sensitive_post_parameters("password1", "password2")
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("scholarships:call-list")
+    if request.method == "POST":
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            user = form.save(commit=False)
+            user.set_password(form.cleaned_data["password1"])
+            user.save()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            with translation.override(user.preferred_language):
+                messages.success(request, _("Welcome! Your account is ready."))
+            return redirect("scholarships:call-list")
+    else:
+        form = SignupForm(initial={"preferred_language": translation.get_language()})
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def profile(request):
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=request.user)
+        if form.is_valid():
+            user = form.save()
+            translation.activate(user.preferred_language)
+            messages.success(request, _("Your profile is saved."))
+            return redirect("accounts:profile")
+    else:
+        form = ProfileForm(instance=request.user)
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """Django's language switch, remembered on the account of a signed-in person."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and translation.check_for_language(language):
+        request.user.preferred_language = translation.get_supported_language_variant(language)
+        request.user.save(update_fields=["preferred_language"])
+    return response
+
+
+login_view = auth_views.LoginView.as_view(
+    template_name="accounts/login.html", redirect_authenticated_user=True
+)
+logout_view = auth_views.LogoutView.as_view()
+
+password_reset = method_decorator(login_not_required, name="dispatch")(
+    auth_views.PasswordResetView
+).as_view(
+    form_class=LocalisedPasswordResetForm,
+    template_name="accounts/password_reset_form.html",
+    success_url=reverse_lazy("accounts:password-reset-done"),
+)
+password_reset_done = login_not_required(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+)
+password_reset_confirm = login_not_required(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        success_url=reverse_lazy("accounts:password-reset-complete"),
+    )
+)
+password_reset_complete = login_not_required(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html"
+    )
+)

@@ -1,0 +1,180 @@
+"""A realistic demo: a conference, an open call in five languages, a draft call, and
+one user per role. Running it again changes nothing but the demo passwords, which it
+sets back to the printed ones."""
+
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from djmoney.money import Money
+
+from accounts.models import User
+from conferences.enums import ConferenceKind
+from conferences.models import Conference
+from scholarships.enums import CallStatus, SupportKind
+from scholarships.models import Call
+
+DEMO_USERS = [
+    # email, display name, language, country, time zone, roles, password
+    ("applicant@demo.example", "Amara", "fr", "SN", "Africa/Dakar", {}, "demo-applicant-pass"),
+    ("reviewer@demo.example", "Lin", "zh-hans", "TH", "Asia/Bangkok", {"is_reviewer": True},
+     "demo-reviewer-pass"),
+    ("coordinator@demo.example", "Valentina", "es", "AR", "America/Argentina/Buenos_Aires",
+     {"is_coordinator": True}, "demo-coordinator-pass"),
+    ("finance@demo.example", "Olena", "ru", "UA", "Europe/Kyiv", {"is_finance": True},
+     "demo-finance-pass"),
+    ("admin@demo.example", "Admin", "en", "GB", "Europe/London",
+     {"is_staff": True, "is_superuser": True, "is_coordinator": True}, "demo-admin-pass"),
+]
+
+CALL_TITLE = {
+    "en": "Scholarships for AIDS 2028",
+    "fr": "Bourses pour AIDS 2028",
+    "es": "Becas para AIDS 2028",
+    "ru": "Стипендии на конференцию AIDS 2028",
+    "zh-hans": "AIDS 2028 奖学金",
+}
+CALL_SUMMARY = {
+    "en": "Travel, accommodation and daily allowance for community members to attend the "
+    "International AIDS Conference.",
+    "fr": "Voyage, hébergement et indemnité journalière pour que des membres de la "
+    "communauté participent à la Conférence internationale sur le sida.",
+    "es": "Viaje, alojamiento y viáticos para que integrantes de la comunidad asistan a la "
+    "Conferencia Internacional sobre el Sida.",
+    "ru": "Проезд, проживание и суточные для участия представителей сообщества в "
+    "Международной конференции по СПИДу.",
+    "zh-hans": "为社区成员参加国际艾滋病大会提供差旅、住宿和每日津贴。",
+}
+CALL_DESCRIPTION = {
+    "en": "The network offers full scholarships so that community members can take part in "
+    "the conference, meet other delegates and speak in sessions.\n\nBefore the conference, "
+    "scholars meet online to prepare together. We pay for the flight, the registration, "
+    "accommodation and a daily allowance.",
+    "fr": "Le réseau offre des bourses complètes pour que des membres de la communauté "
+    "participent à la conférence, rencontrent d'autres délégués et prennent la parole.\n\n"
+    "Avant la conférence, les boursiers se réunissent en ligne pour se préparer ensemble. "
+    "Nous prenons en charge le vol, l'inscription, l'hébergement et une indemnité journalière.",
+    "es": "La red ofrece becas completas para que integrantes de la comunidad participen en "
+    "la conferencia, conozcan a otras personas delegadas y tomen la palabra.\n\nAntes de la "
+    "conferencia, las personas becadas se reúnen en línea para prepararse juntas. Cubrimos "
+    "el vuelo, la inscripción, el alojamiento y viáticos diarios.",
+    "ru": "Сеть предлагает полные стипендии, чтобы представители сообщества могли принять "
+    "участие в конференции, встретиться с другими делегатами и выступить.\n\nПеред "
+    "конференцией стипендиаты встречаются онлайн, чтобы подготовиться вместе. Мы оплачиваем "
+    "перелёт, регистрацию, проживание и суточные.",
+    "zh-hans": "本网络提供全额奖学金，让社区成员能够参加大会、结识其他代表并在会上发言。\n\n"
+    "大会之前，获奖者将在线会面，共同做好准备。我们承担机票、注册费、住宿和每日津贴。",
+}
+CALL_ELIGIBILITY = {
+    "en": "You are a member of a community-led organisation that belongs to the network, "
+    "you are 18 or older, and you can travel on the conference dates.",
+    "fr": "Vous êtes membre d'une organisation communautaire membre du réseau, vous avez "
+    "18 ans ou plus et vous pouvez voyager aux dates de la conférence.",
+    "es": "Eres integrante de una organización comunitaria que pertenece a la red, tienes "
+    "18 años o más y puedes viajar en las fechas de la conferencia.",
+    "ru": "Вы состоите в общественной организации — члене сети, вам 18 лет или больше, и "
+    "вы можете поехать в даты конференции.",
+    "zh-hans": "您是本网络成员社区组织的成员，年满 18 岁，并且能够在大会期间出行。",
+}
+SAFETY_NOTES = {
+    "en": "Check the entry rules for your passport early: visas can take eight weeks. "
+    "Carry the invitation letter, not your application.",
+    "fr": "Vérifiez tôt les conditions d'entrée pour votre passeport : un visa peut prendre "
+    "huit semaines. Emportez la lettre d'invitation, pas votre candidature.",
+    "es": "Revisa pronto los requisitos de entrada para tu pasaporte: la visa puede tardar "
+    "ocho semanas. Lleva la carta de invitación, no tu solicitud.",
+    "ru": "Заранее проверьте правила въезда для вашего паспорта: виза может оформляться "
+    "восемь недель. Берите с собой письмо-приглашение, а не заявку.",
+    "zh-hans": "请尽早查看您所持护照的入境规定：签证可能需要八周。请携带邀请函，而不是申请材料。",
+}
+
+
+class Command(BaseCommand):
+    help = "Load demonstration data (idempotent). Refuses to run with DEBUG off unless --force."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG off (never in production)."
+        )
+
+    @transaction.atomic
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("Demo data is for development: DEBUG is off (use --force).")
+        for email, name, language, country, zone, roles, password in DEMO_USERS:
+            user, _created = User.objects.update_or_create(
+                email=email,
+                defaults={
+                    "display_name": name,
+                    "preferred_language": language,
+                    "country": country,
+                    "time_zone": zone,
+                    **roles,
+                },
+            )
+            user.set_password(password)
+            user.save(update_fields=["password"])
+
+        conference, _created = Conference.objects.update_or_create(
+            acronym="AIDS 2028",
+            defaults={
+                "kind": ConferenceKind.INTERNATIONAL_AIDS,
+                "name": "27th International AIDS Conference (demo)",
+                "city": "Cape Town",
+                "country": "ZA",
+                "venue": "International Convention Centre",
+                "time_zone": "Africa/Johannesburg",
+                "start_date": date(2028, 7, 23),
+                "end_date": date(2028, 7, 28),
+                "registration_fee": Money(Decimal("750.00"), "USD"),
+                "website": "https://www.example.org/aids2028",
+                "travel_safety_notes": SAFETY_NOTES,
+            },
+        )
+        zone = zoneinfo.ZoneInfo(conference.time_zone)
+        today = timezone.localdate()
+        # Open from a week ago until 23:59 at the venue, five weeks from now, so the
+        # demo call is open whenever the demo is loaded.
+        opens = timezone.make_aware(datetime.combine(today - timedelta(days=7), time(9)), zone)
+        closes = timezone.make_aware(
+            datetime.combine(today + timedelta(days=35), time(23, 59)), zone
+        )
+        Call.objects.update_or_create(
+            slug="aids-2028",
+            defaults={
+                "conference": conference,
+                "title": CALL_TITLE,
+                "summary": CALL_SUMMARY,
+                "description": CALL_DESCRIPTION,
+                "eligibility": CALL_ELIGIBILITY,
+                "status": CallStatus.PUBLISHED,
+                "opens_at": opens,
+                "closes_at": closes,
+                "number_of_awards": 25,
+                "reviewers_per_application": 2,
+                "support_offered": [kind.value for kind in SupportKind],
+            },
+        )
+        Call.objects.update_or_create(
+            slug="aids-2028-youth",
+            defaults={
+                "conference": conference,
+                "title": {"en": "Youth scholarships for AIDS 2028 (in preparation)"},
+                "summary": {"en": "A second call, still a draft: only coordinators see it."},
+                "description": {"en": "Draft text."},
+                "status": CallStatus.DRAFT,
+                "opens_at": closes,
+                "closes_at": closes + timedelta(days=30),
+                "number_of_awards": 5,
+                "reviewers_per_application": 2,
+                "support_offered": [SupportKind.REGISTRATION.value],
+            },
+        )
+        self.stdout.write("Demo data loaded. Log in at /accounts/login/ with:")
+        for email, name, _l, _c, _z, roles, password in DEMO_USERS:
+            role = ", ".join(key.removeprefix("is_") for key in roles) or "applicant"
+            self.stdout.write(f"  {email:28} {password:24} ({role})")

@@ -1,0 +1,15 @@
+"""Loaded by pytest before Django (`-p tests.environment` in pyproject.toml).
+
+Tests run with production-like settings (DEBUG off, secure cookies, HSTS) except
+for the HTTPS redirect, which would turn every test request into a 301, and the
+hashed static file names, which need `collectstatic` first.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("STATIC_MANIFEST", "0")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ["TASKS_BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"
+os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
