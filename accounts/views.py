@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -64,24 +63,19 @@ login_view = auth_views.LoginView.as_view(
 )
 logout_view = auth_views.LogoutView.as_view()
 
-password_reset = method_decorator(login_not_required, name="dispatch")(
-    auth_views.PasswordResetView
-).as_view(
+# Django marks its password-reset views as open to visitors already.
+password_reset = auth_views.PasswordResetView.as_view(
     form_class=LocalisedPasswordResetForm,
     template_name="accounts/password_reset_form.html",
     success_url=reverse_lazy("accounts:password-reset-done"),
 )
-password_reset_done = login_not_required(
-    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
 )
-password_reset_confirm = login_not_required(
-    auth_views.PasswordResetConfirmView.as_view(
-        template_name="accounts/password_reset_confirm.html",
-        success_url=reverse_lazy("accounts:password-reset-complete"),
-    )
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password-reset-complete"),
 )
-password_reset_complete = login_not_required(
-    auth_views.PasswordResetCompleteView.as_view(
-        template_name="accounts/password_reset_complete.html"
-    )
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
 )

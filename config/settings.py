@@ -8,7 +8,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -189,12 +188,22 @@ STORAGES = {
         ),
     },
 }
+# Serve from the source folders without `collectstatic` in development and tests.
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_AUTOREFRESH", default=DEBUG)
 # No public media: uploads live in private storage and leave only through views
 # that check permission.
 MEDIA_URL = None
 
 # Email: through django-anymail in production, printed to the console in development.
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# MAILER_BACKEND is an anymail backend in production, e.g.
+# anymail.backends.postmark.EmailBackend, with its keys in ANYMAIL (JSON).
+MAILERS = {
+    "default": {
+        "BACKEND": env.str(
+            "MAILER_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+        ),
+    },
+}
 ANYMAIL = env.json("ANYMAIL", default={})
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Scholarships <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -28,6 +28,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         count = len(queryset)
         self.message_user(
             request,
-            ngettext("%(count)d email queued.", "%(count)d emails queued.", count) % {"count": count},
+            ngettext("%(count)d email queued.", "%(count)d emails queued.", count)
+            % {"count": count},
             messages.SUCCESS,
         )

@@ -43,7 +43,8 @@ class OutgoingEmail(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=EmailStatus.values), name="outgoing_email_status_valid"
+                condition=models.Q(status__in=EmailStatus.values),
+                name="outgoing_email_status_valid",
             ),
         ]
 

@@ -112,7 +112,9 @@ def deliver_email(email_id):
         email.sent_at = timezone.now()
         email.last_error = ""
         email.next_attempt_at = None
-        email.save(update_fields=["status", "sent_at", "last_error", "next_attempt_at", "updated_at"])
+        email.save(
+            update_fields=["status", "sent_at", "last_error", "next_attempt_at", "updated_at"]
+        )
     return email.status
 
 

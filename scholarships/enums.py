@@ -27,6 +27,7 @@ class SupportKind(models.TextChoices):
     INSURANCE = "insurance", _("Travel insurance")
     LOCAL_TRANSPORT = "local_transport", _("Local transport")
 
+
 # The button that moves a call to each status.
 CALL_STATUS_ACTIONS = {
     CallStatus.PUBLISHED: pgettext_lazy("call action", "Publish"),

@@ -26,7 +26,9 @@ class Call(models.Model):
     )
     slug = models.SlugField(_("short name in the address"), max_length=80, unique=True)
     title = I18nCharField(_("title"), max_length=200)
-    summary = I18nTextField(_("summary"), help_text=_("One or two sentences for the list of calls."))
+    summary = I18nTextField(
+        _("summary"), help_text=_("One or two sentences for the list of calls.")
+    )
     description = I18nTextField(_("description"))
     eligibility = I18nTextField(_("who may apply"), blank=True)
     status = models.CharField(
@@ -54,7 +56,8 @@ class Call(models.Model):
         ordering = ["closes_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening"
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="call_closes_after_opening",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=CallStatus.values), name="call_status_valid"

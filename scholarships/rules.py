@@ -10,5 +10,5 @@ def is_published(user, call):
     return call is not None and call.status == CallStatus.PUBLISHED
 
 
-rules.add_perm("scholarships.view_call", is_published | is_coordinator)
+rules.add_perm("scholarships.see_call", is_published | is_coordinator)
 rules.add_perm("scholarships.manage_calls", is_coordinator)

@@ -1,7 +1,7 @@
 """Translation catalogues: what is missing, and English filled from the source.
 
-    python -m tests.catalogues check         # exit 1 listing untranslated or fuzzy entries
-    python -m tests.catalogues fill-english  # English is the source: msgstr = msgid
+python -m tests.catalogues check         # exit 1 listing untranslated or fuzzy entries
+python -m tests.catalogues fill-english  # English is the source: msgstr = msgid
 """
 
 import sys
@@ -38,6 +38,16 @@ def problems():
 def fill_english():
     path = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"
     catalogue = polib.pofile(str(path))
+    catalogue.metadata.update(
+        {
+            "Project-Id-Version": "scholarship-portal 0.1.0",
+            "Last-Translator": "The source text",
+            "Language-Team": "English",
+            "Language": "en",
+            "PO-Revision-Date": catalogue.metadata.get("POT-Creation-Date", ""),
+        }
+    )
+    catalogue.metadata_is_fuzzy = False
     for entry in catalogue:
         if entry.msgid_plural:
             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}

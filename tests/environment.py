@@ -10,6 +10,6 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("STATIC_MANIFEST", "0")
+os.environ.setdefault("WHITENOISE_AUTOREFRESH", "1")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ["TASKS_BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"
-os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"

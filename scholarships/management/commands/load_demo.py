@@ -21,14 +21,42 @@ from scholarships.models import Call
 DEMO_USERS = [
     # email, display name, language, country, time zone, roles, password
     ("applicant@demo.example", "Amara", "fr", "SN", "Africa/Dakar", {}, "demo-applicant-pass"),
-    ("reviewer@demo.example", "Lin", "zh-hans", "TH", "Asia/Bangkok", {"is_reviewer": True},
-     "demo-reviewer-pass"),
-    ("coordinator@demo.example", "Valentina", "es", "AR", "America/Argentina/Buenos_Aires",
-     {"is_coordinator": True}, "demo-coordinator-pass"),
-    ("finance@demo.example", "Olena", "ru", "UA", "Europe/Kyiv", {"is_finance": True},
-     "demo-finance-pass"),
-    ("admin@demo.example", "Admin", "en", "GB", "Europe/London",
-     {"is_staff": True, "is_superuser": True, "is_coordinator": True}, "demo-admin-pass"),
+    (
+        "reviewer@demo.example",
+        "Lin",
+        "zh-hans",
+        "TH",
+        "Asia/Bangkok",
+        {"is_reviewer": True},
+        "demo-reviewer-pass",
+    ),
+    (
+        "coordinator@demo.example",
+        "Valentina",
+        "es",
+        "AR",
+        "America/Argentina/Buenos_Aires",
+        {"is_coordinator": True},
+        "demo-coordinator-pass",
+    ),
+    (
+        "finance@demo.example",
+        "Olena",
+        "ru",
+        "UA",
+        "Europe/Kyiv",
+        {"is_finance": True},
+        "demo-finance-pass",
+    ),
+    (
+        "admin@demo.example",
+        "Admin",
+        "en",
+        "GB",
+        "Europe/London",
+        {"is_staff": True, "is_superuser": True, "is_coordinator": True},
+        "demo-admin-pass",
+    ),
 ]
 
 CALL_TITLE = {
@@ -175,6 +203,6 @@ class Command(BaseCommand):
             },
         )
         self.stdout.write("Demo data loaded. Log in at /accounts/login/ with:")
-        for email, name, _l, _c, _z, roles, password in DEMO_USERS:
+        for email, _name, _l, _c, _z, roles, password in DEMO_USERS:
             role = ", ".join(key.removeprefix("is_") for key in roles) or "applicant"
             self.stdout.write(f"  {email:28} {password:24} ({role})")

@@ -1,0 +1,81 @@
+import zoneinfo
+from datetime import date, datetime, timedelta
+
+import factory
+from django.utils import timezone
+from djmoney.money import Money
+
+from accounts.models import User
+from conferences.enums import ConferenceKind
+from conferences.models import Conference
+from scholarships.enums import CallStatus, SupportKind
+from scholarships.models import Call
+
+PASSWORD = "a-long-test-passphrase"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    preferred_language = "en"
+    time_zone = "UTC"
+    password = factory.django.Password(PASSWORD)
+
+    class Params:
+        reviewer = factory.Trait(is_reviewer=True)
+        coordinator = factory.Trait(is_coordinator=True)
+        finance = factory.Trait(is_finance=True)
+        admin = factory.Trait(is_staff=True, is_superuser=True)
+
+
+class ConferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Conference
+
+    kind = ConferenceKind.INTERNATIONAL_AIDS
+    name = factory.Sequence(lambda n: f"International AIDS Conference {n}")
+    acronym = factory.Sequence(lambda n: f"AIDS {2030 + n}")
+    city = "Cape Town"
+    country = "ZA"
+    time_zone = "Africa/Johannesburg"
+    start_date = date(2028, 7, 23)
+    end_date = date(2028, 7, 28)
+    registration_fee = Money("750.00", "USD")
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    """An open, published call by default; traits for the other states."""
+
+    class Meta:
+        model = Call
+
+    conference = factory.SubFactory(ConferenceFactory)
+    slug = factory.Sequence(lambda n: f"call-{n}")
+    title = factory.Sequence(lambda n: {"en": f"Scholarships {n}", "fr": f"Bourses {n}"})
+    summary = {"en": "Travel and subsistence.", "fr": "Voyage et séjour."}
+    description = {"en": "The description."}
+    status = CallStatus.PUBLISHED
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=7))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+    number_of_awards = 10
+    reviewers_per_application = 2
+    support_offered = [SupportKind.AIRFARE.value, SupportKind.PER_DIEM.value]
+
+    class Params:
+        draft = factory.Trait(status=CallStatus.DRAFT)
+        archived = factory.Trait(status=CallStatus.ARCHIVED)
+        closed = factory.Trait(
+            opens_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=60)),
+            closes_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=1)),
+        )
+        upcoming = factory.Trait(
+            opens_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=3)),
+            closes_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=40)),
+        )
+
+
+def aware(zone, *args):
+    return datetime(*args, tzinfo=zoneinfo.ZoneInfo(zone))

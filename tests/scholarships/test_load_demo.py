@@ -1,0 +1,53 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from conferences.models import Conference
+from scholarships.enums import CallStatus
+from scholarships.models import Call
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        sorted(User.objects.values_list("email", "is_reviewer", "is_coordinator", "is_finance")),
+        list(Conference.objects.values_list("acronym", flat=True)),
+        sorted(Call.objects.values_list("slug", "status")),
+    )
+
+
+def test_load_demo_is_idempotent_and_gives_one_user_per_role(settings, capsys):
+    settings.DEBUG = True
+
+    call_command("load_demo")
+    first = snapshot()
+    call_command("load_demo")
+
+    assert snapshot() == first
+    assert first[2] == [("aids-2028", CallStatus.PUBLISHED), ("aids-2028-youth", CallStatus.DRAFT)]
+    assert User.objects.filter(is_coordinator=True, is_superuser=False).count() == 1
+    assert User.objects.filter(is_reviewer=True).count() == 1
+    assert User.objects.filter(is_finance=True).count() == 1
+    output = capsys.readouterr().out
+    assert "coordinator@demo.example     demo-coordinator-pass" in output
+    assert User.objects.get(email="applicant@demo.example").check_password("demo-applicant-pass")
+
+
+def test_demo_call_is_open_and_written_in_five_languages(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+
+    call = Call.objects.get(slug="aids-2028")
+
+    assert call.is_open()
+    assert sorted(call.title.data) == ["en", "es", "fr", "ru", "zh-hans"]
+    assert len(set(call.title.data.values())) == 5
+
+
+def test_load_demo_refuses_to_run_without_debug(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError):
+        call_command("load_demo")
+    assert User.objects.count() == 0
