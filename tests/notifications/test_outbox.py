@@ -85,10 +85,13 @@ def test_email_is_rendered_in_the_recipients_language_and_sent_once(
 def test_nothing_is_queued_when_the_transaction_rolls_back(django_capture_on_commit_callbacks):
     user = UserFactory()
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            queue_reset_email(user)
-            raise RuntimeError("the surrounding change failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        queue_reset_email(user)
+        raise RuntimeError("the surrounding change failed")
 
     assert OutgoingEmail.objects.count() == 0
     assert callbacks == []

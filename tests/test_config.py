@@ -1,0 +1,107 @@
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import OperationalError, connection
+from django.urls import reverse
+
+from config.settings import BASE_DIR
+
+
+@pytest.mark.django_db
+def test_health_answers_ok_when_the_database_answers(client):
+    response = client.get(reverse("health"))
+
+    assert (response.status_code, response.content) == (200, b"ok")
+
+
+@pytest.mark.django_db
+def test_health_answers_503_when_the_database_does_not(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+
+    assert client.get(reverse("health")).status_code == 503
+
+
+def test_languages_are_the_networks_five():
+    assert [code for code, _name in settings.LANGUAGES] == ["en", "fr", "es", "ru", "zh-hans"]
+
+
+def test_sqlite_queues_writers_instead_of_failing():
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("this run uses PostgreSQL")
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def production_environment(**extra):
+    return {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789-abcdefghij",
+        "ALLOWED_HOSTS": "portal.example.org",
+        "MAILER_BACKEND": "anymail.backends.postmark.EmailBackend",
+        "ANYMAIL": '{"POSTMARK_SERVER_TOKEN": "server-token"}',
+        **extra,
+    }
+
+
+def test_production_settings_pass_the_deploy_check_without_a_warning():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=production_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=production_environment(SECRET_KEY=""),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "Set SECRET_KEY in the environment (DEBUG is off)." in result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_carry_the_security_headers(client):
+    response = client.get(reverse("scholarships:call-list"))
+
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "object-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.django_db
+def test_templates_reference_no_outside_host(client):
+    page = client.get(reverse("scholarships:call-list")).content.decode()
+
+    assert "http://" not in page and "https://" not in page
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_the_database_it_was_given():
+    import os
+
+    url = os.environ.get("DATABASE_URL", "")
+    expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+
+    assert connection.vendor == expected
