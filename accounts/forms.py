@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordResetForm
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from notifications.services import queue_email
@@ -81,11 +80,10 @@ class LocalisedPasswordResetForm(PasswordResetForm):
         html_email_template_name=None,
     ):
         user = context["user"]
-        with translation.override(user.preferred_language):
-            queue_email(
-                to=to_email,
-                template="password_reset",
-                context=context,
-                language=user.preferred_language,
-                user=user,
-            )
+        queue_email(
+            to=to_email,
+            template="password_reset",
+            context=context,
+            language=user.preferred_language,
+            user=user,
+        )

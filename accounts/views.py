@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -29,7 +29,13 @@ def signup(request):
                 messages.success(request, _("Welcome! Your account is ready."))
             return redirect("scholarships:call-list")
     else:
-        form = SignupForm(initial={"preferred_language": translation.get_language()})
+        form = SignupForm(
+            initial={
+                "preferred_language": translation.get_language(),
+                # The browser's zone when its script told us, else UTC.
+                "time_zone": timezone.get_current_timezone_name(),
+            }
+        )
     return render(request, "accounts/signup.html", {"form": form})
 
 

@@ -8,6 +8,7 @@ from djmoney.money import Money
 from accounts.models import User
 from conferences.enums import ConferenceKind
 from conferences.models import Conference
+from notifications.services import queue_email
 from scholarships.enums import CallStatus, SupportKind
 from scholarships.models import Call
 
@@ -79,3 +80,20 @@ class CallFactory(factory.django.DjangoModelFactory):
 
 def aware(zone, *args):
     return datetime(*args, tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+def queue_reset_email(user):
+    """A real email from the outbox: the password reset, in the user's language."""
+    return queue_email(
+        to=user.email,
+        template="password_reset",
+        context={
+            "user": user,
+            "protocol": "https",
+            "domain": "portal.example",
+            "uid": "MQ",
+            "token": "abc-123",
+        },
+        language=user.preferred_language,
+        user=user,
+    )

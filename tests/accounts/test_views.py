@@ -210,3 +210,18 @@ def test_password_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(
     assert response["Location"] == reverse("accounts:password-reset-done")
     assert OutgoingEmail.objects.count() == 0
     assert mail.outbox == []
+
+
+def test_signup_form_starts_with_the_browsers_time_zone_and_language(client):
+    client.cookies["tz"] = "Asia/Bangkok"
+    client.cookies["django_language"] = "zh-hans"
+
+    form = client.get(reverse("accounts:signup")).context["form"]
+
+    assert form.initial == {"preferred_language": "zh-hans", "time_zone": "Asia/Bangkok"}
+
+
+def test_signup_form_starts_with_utc_when_the_zone_is_unknown(client):
+    form = client.get(reverse("accounts:signup")).context["form"]
+
+    assert form.initial["time_zone"] == "UTC"

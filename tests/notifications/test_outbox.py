@@ -12,8 +12,8 @@ from django_tasks_db.models import DBTaskResult
 
 from notifications.enums import EmailStatus
 from notifications.models import OutgoingEmail
-from notifications.services import deliver_email, queue_email, resend_email, sweep_outbox
-from tests.factories import UserFactory
+from notifications.services import deliver_email, resend_email, sweep_outbox
+from tests.factories import UserFactory, queue_reset_email
 
 pytestmark = pytest.mark.django_db
 
@@ -45,22 +45,6 @@ def flaky_esp(settings):
     FlakyBackend.errors = []
     yield FlakyBackend.errors
     FlakyBackend.errors = []
-
-
-def queue_reset_email(user):
-    return queue_email(
-        to=user.email,
-        template="password_reset",
-        context={
-            "user": user,
-            "protocol": "https",
-            "domain": "portal.example",
-            "uid": "MQ",
-            "token": "abc-123",
-        },
-        language=user.preferred_language,
-        user=user,
-    )
 
 
 def test_email_is_rendered_in_the_recipients_language_and_sent_once(

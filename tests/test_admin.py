@@ -1,0 +1,104 @@
+"""The admin site: every model of ours has a working list, add and change page."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from notifications.enums import EmailStatus
+from notifications.models import OutgoingEmail
+from tests.factories import CallFactory, UserFactory, queue_reset_email
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = {"accounts", "conferences", "scholarships", "notifications", "payments"}
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(admin=True))
+    return client
+
+
+def our_models():
+    return [model for model in admin.site._registry if model._meta.app_label in OUR_APPS]
+
+
+def test_every_model_of_ours_is_in_the_admin():
+    registered = {model._meta.label for model in our_models()}
+
+    assert registered == {
+        "accounts.User",
+        "conferences.Conference",
+        "conferences.CountryRegion",
+        "scholarships.Call",
+        "notifications.OutgoingEmail",
+    }
+
+
+def test_every_admin_list_and_change_page_opens(admin_client):
+    call = CallFactory()
+    user = UserFactory()
+    email = queue_reset_email(user)
+    objects = {
+        "accounts.User": user,
+        "conferences.Conference": call.conference,
+        "conferences.CountryRegion": None,
+        "scholarships.Call": call,
+        "notifications.OutgoingEmail": email,
+    }
+
+    for model in our_models():
+        info = (model._meta.app_label, model._meta.model_name)
+        assert admin_client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
+        instance = objects[model._meta.label] or model.objects.first()
+        change = reverse("admin:{}_{}_change".format(*info), args=[instance.pk])
+        assert admin_client.get(change).status_code == 200, model
+
+
+def test_a_call_created_in_the_admin_is_read_in_the_conference_zone(admin_client):
+    conference = CallFactory().conference  # Africa/Johannesburg, UTC+2
+    data = {
+        "conference": conference.pk,
+        "slug": "new-call",
+        "opens_at_0": "2027-03-01",
+        "opens_at_1": "09:00",
+        "closes_at_0": "2027-03-31",
+        "closes_at_1": "23:59",
+        "number_of_awards": "12",
+        "reviewers_per_application": "3",
+        "support_offered": ["airfare"],
+    }
+    for name in ("title", "summary", "description", "eligibility"):
+        for index in range(5):
+            data[f"{name}_{index}"] = f"{name} text" if index == 0 else ""
+
+    response = admin_client.post(reverse("admin:scholarships_call_add"), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    call = type(conference).objects.get(pk=conference.pk).calls.get(slug="new-call")
+    assert call.closes_at.isoformat() == "2027-03-31T21:59:00+00:00"
+    assert call.status == "draft"
+
+
+def test_admin_resends_a_failed_email(admin_client, django_capture_on_commit_callbacks):
+    email = queue_reset_email(UserFactory(preferred_language="fr"))
+    OutgoingEmail.objects.filter(pk=email.pk).update(status=EmailStatus.FAILED, attempts=8)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:notifications_outgoingemail_changelist"),
+            {"action": "resend", "_selected_action": [email.pk]},
+        )
+
+    assert response.status_code == 302
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (EmailStatus.SENT, 1)
+
+
+def test_the_admin_site_is_closed_to_coordinators_without_staff_access(client):
+    client.force_login(UserFactory(coordinator=True))
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
