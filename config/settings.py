@@ -21,6 +21,17 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("Set SECRET_KEY in the environment (DEBUG is off).")
     SECRET_KEY = "insecure-development-key-only-used-when-debug-is-on"
 
+# Keys for the encrypted fields (accounts/fields.py): Fernet keys, newest first,
+# kept apart from SECRET_KEY and from the database backups.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Set FIELD_ENCRYPTION_KEYS in the environment (DEBUG is off); "
+            "README.md, Configuration, says how to make a key."
+        )
+    FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQtb25seS1rZXktbm90LWZvci1wcm8="]
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")

@@ -4,13 +4,26 @@ from i18nfield.admin import I18nModelAdmin
 
 from .enums import CallStatus
 from .forms import CallForm
-from .models import Call
+from .models import Application, Call, EligibilityQuestion, MotivationQuestion
 from .services import ScholarshipError, change_call_status
+
+
+class EligibilityQuestionInline(admin.StackedInline):
+    model = EligibilityQuestion
+    extra = 0
+    fields = ["position", "text", "required_answer", "explanation"]
+    formfield_overrides = I18nModelAdmin.formfield_overrides_defaults
+
+
+class MotivationQuestionInline(EligibilityQuestionInline):
+    model = MotivationQuestion
+    fields = ["position", "text", "help_text", "word_limit", "required"]
 
 
 @admin.register(Call)
 class CallAdmin(I18nModelAdmin):
     form = CallForm
+    inlines = [EligibilityQuestionInline, MotivationQuestionInline]
     list_display = ["__str__", "conference", "status", "opens_at", "closes_at", "number_of_awards"]
     list_filter = ["status", "conference"]
     search_fields = ["slug", "title"]
@@ -37,3 +50,21 @@ class CallAdmin(I18nModelAdmin):
     @admin.action(description=_("Archive the selected calls"))
     def archive(self, request, queryset):
         self._change_status(request, queryset, CallStatus.ARCHIVED)
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read-only: answers are read through the coordinators' pages, changes go through
+    the services."""
+
+    list_display = ["__str__", "call", "status", "region", "gender", "submitted_at"]
+    list_filter = ["status", "call", "region", "gender"]
+    list_select_related = ["call"]
+    fields = ["public_id", "call", "status", "region", "gender", "submitted_at", "withdrawn_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -34,3 +34,70 @@ CALL_STATUS_ACTIONS = {
     CallStatus.DRAFT: pgettext_lazy("call action", "Return to draft"),
     CallStatus.ARCHIVED: pgettext_lazy("call action", "Archive"),
 }
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("application status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
+    UNDER_REVIEW = "under_review", pgettext_lazy("application status", "Under review")
+    AWARDED = "awarded", pgettext_lazy("application status", "Awarded")
+    WAITLISTED = "waitlisted", pgettext_lazy("application status", "Waitlisted")
+    NOT_SELECTED = "not_selected", pgettext_lazy("application status", "Not selected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("application status", "Withdrawn")
+
+
+APPLICATION_TRANSITIONS = {
+    ApplicationStatus.DRAFT: frozenset({ApplicationStatus.SUBMITTED}),
+    ApplicationStatus.SUBMITTED: frozenset(
+        {ApplicationStatus.UNDER_REVIEW, ApplicationStatus.WITHDRAWN}
+    ),
+    ApplicationStatus.UNDER_REVIEW: frozenset(
+        {
+            ApplicationStatus.AWARDED,
+            ApplicationStatus.WAITLISTED,
+            ApplicationStatus.NOT_SELECTED,
+            ApplicationStatus.WITHDRAWN,
+        }
+    ),
+    ApplicationStatus.WAITLISTED: frozenset(
+        {ApplicationStatus.AWARDED, ApplicationStatus.NOT_SELECTED, ApplicationStatus.WITHDRAWN}
+    ),
+    ApplicationStatus.AWARDED: frozenset({ApplicationStatus.WITHDRAWN}),
+    ApplicationStatus.NOT_SELECTED: frozenset(),
+    ApplicationStatus.WITHDRAWN: frozenset(),
+}
+
+# An applicant may withdraw from these states themselves.
+WITHDRAWABLE = frozenset(
+    {ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.WAITLISTED}
+)
+
+
+class Gender(models.TextChoices):
+    """Gender categories used for balance. A self-description is kept apart, encrypted."""
+
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    TRANSGENDER = "transgender", _("Transgender")
+    NON_BINARY = "non_binary", _("Non-binary")
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", _("Prefer not to say")
+
+
+class YesNoUnsure(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNSURE = "unsure", _("I am not sure")
+
+
+class SpokenLanguage(models.TextChoices):
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    SPANISH = "es", _("Spanish")
+    RUSSIAN = "ru", _("Russian")
+    CHINESE = "zh", _("Chinese")
+    PORTUGUESE = "pt", _("Portuguese")
+    ARABIC = "ar", _("Arabic")
+    SWAHILI = "sw", _("Swahili")
+    HINDI = "hi", _("Hindi")
+    THAI = "th", _("Thai")
+    OTHER = "other", _("Another language")

@@ -3,10 +3,13 @@ import zoneinfo
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from i18nfield.forms import I18nModelForm
 
-from .enums import SupportKind
+from .enums import Gender, SpokenLanguage, SupportKind, YesNoUnsure
 from .models import Call
+from .uploads import validate_document
+from .validators import MaxWordsValidator
 
 
 class CallForm(I18nModelForm):
@@ -64,3 +67,189 @@ class CallForm(I18nModelForm):
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("A call must close after it opens."))
         return cleaned
+
+
+# The application wizard's steps, in order. Each form takes the call.
+
+
+def step_data(form):
+    """What the wizard stores of a step: the posted values of this form's fields only."""
+    return {
+        form.add_prefix(name): form.data.getlist(form.add_prefix(name))
+        for name, field in form.fields.items()
+        if not isinstance(field, forms.FileField) and form.add_prefix(name) in form.data
+    }
+
+
+class CallStepForm(forms.Form):
+    def __init__(self, *args, call, **kwargs):
+        self.call = call
+        super().__init__(*args, **kwargs)
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class EligibilityForm(CallStepForm):
+    title = _("Can you apply?")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(self.call.eligibility_questions.all())
+        for question in self.questions:
+            self.fields[f"q{question.pk}"] = forms.ChoiceField(
+                label=str(question.text), choices=YES_NO, widget=forms.RadioSelect
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and self.failed_questions():
+            raise forms.ValidationError(
+                _("From your answers, this call is not open to you."), code="ineligible"
+            )
+        return cleaned
+
+    def failed_questions(self):
+        """The questions whose answer makes the person ineligible (after validation)."""
+        return [
+            question
+            for question in self.questions
+            if (self.cleaned_data.get(f"q{question.pk}") == "yes") != question.required_answer
+        ]
+
+
+class AboutForm(CallStepForm):
+    title = _("About you")
+
+    country_of_residence = CountryField().formfield(label=_("Country where you live"))
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=Gender.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Used only to keep the delegation balanced."),
+    )
+    gender_self_description = forms.CharField(
+        label=_("Your gender in your own words (optional)"), max_length=100, required=False
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you speak"),
+        choices=SpokenLanguage.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    access_needs = forms.CharField(
+        label=_("Access needs (optional)"),
+        help_text=_("For example a wheelchair, sign language or a dietary need."),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class OrganisationForm(CallStepForm):
+    title = _("Your organisation and experience")
+
+    organisation_name = forms.CharField(label=_("Organisation"), max_length=200)
+    organisation_is_sex_worker_led = forms.ChoiceField(
+        label=_("Is the organisation led by its own community members?"),
+        choices=YesNoUnsure.choices,
+        widget=forms.RadioSelect,
+    )
+    role = forms.CharField(label=_("Your role in the organisation"), max_length=200)
+    first_time_attendee = forms.TypedChoiceField(
+        label=_("Would this be your first time at this kind of event?"),
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    previous_scholarships = forms.CharField(
+        label=_("Scholarships you had before (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MotivationForm(CallStepForm):
+    title = _("Your motivation")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in self.call.motivation_questions.all():
+            self.fields[f"q{question.pk}"] = forms.CharField(
+                label=str(question.text),
+                help_text=_("At most %(limit)d words.") % {"limit": question.word_limit}
+                + (f" {question.help_text}" if question.help_text else ""),
+                required=question.required,
+                max_length=question.word_limit * 20,
+                validators=[MaxWordsValidator(question.word_limit)],
+                widget=forms.Textarea(attrs={"rows": 6, "data-word-limit": question.word_limit}),
+            )
+
+    def answers(self):
+        return {name.removeprefix("q"): value for name, value in self.cleaned_data.items()}
+
+
+class TravelForm(CallStepForm):
+    title = _("Travel")
+
+    departure_city = forms.CharField(label=_("City you would travel from"), max_length=100)
+    departure_country = CountryField().formfield(label=_("Country you would travel from"))
+    visa_needed = forms.ChoiceField(
+        label=_("Would you need a visa?"), choices=YesNoUnsure.choices, widget=forms.RadioSelect
+    )
+    support_requested = forms.MultipleChoiceField(
+        label=_("What do you need the scholarship to cover?"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_funding = forms.CharField(
+        label=_("Other funding you have or asked for (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["support_requested"].choices = [
+            (kind.value, kind.label)
+            for kind in SupportKind
+            if kind.value in self.call.support_offered
+        ]
+
+
+class DocumentsForm(CallStepForm):
+    title = _("Support letter")
+
+    support_letter = forms.FileField(
+        label=_("A letter of support from your organisation (optional)"),
+        help_text=_("PDF, JPEG or PNG, at most 5 MB."),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+    remove_letter = forms.BooleanField(label=_("Remove the letter I uploaded"), required=False)
+
+    def clean_support_letter(self):
+        upload = self.cleaned_data.get("support_letter")
+        if not upload:
+            return upload
+        return validate_document(upload)
+
+
+class ReviewForm(CallStepForm):
+    title = _("Check and send")
+
+    consent = forms.BooleanField(
+        label=_("I have read how my data is used and kept, and I agree."),
+        error_messages={"required": _("Please agree to how your data is used before you send.")},
+    )
+
+
+APPLICATION_STEPS = [
+    ("eligibility", EligibilityForm),
+    ("about", AboutForm),
+    ("organisation", OrganisationForm),
+    ("motivation", MotivationForm),
+    ("travel", TravelForm),
+    ("documents", DocumentsForm),
+    ("review", ReviewForm),
+]

@@ -2,8 +2,8 @@ from django.utils import timezone
 
 from accounts.rules import is_coordinator
 
-from .enums import CallStatus
-from .models import Call
+from .enums import ApplicationStatus, CallStatus
+from .models import Application, Call
 
 
 def calls_visible_to(user):
@@ -25,4 +25,26 @@ def upcoming_calls(now=None):
     now = now or timezone.now()
     return Call.objects.select_related("conference").filter(
         status=CallStatus.PUBLISHED, opens_at__gt=now
+    )
+
+
+def applications_of(user):
+    """A person's own applications, drafts included."""
+    return Application.objects.filter(applicant=user).select_related("call__conference")
+
+
+def applications_visible_to(user):
+    """Applications staff may open: coordinators see every submitted one, never drafts."""
+    if is_coordinator(user):
+        return Application.objects.exclude(status=ApplicationStatus.DRAFT).select_related(
+            "call__conference", "applicant"
+        )
+    return Application.objects.none()
+
+
+def call_with_questions(queryset=None):
+    return (
+        (queryset or Call.objects)
+        .select_related("conference")
+        .prefetch_related("eligibility_questions", "motivation_questions")
     )

@@ -2,11 +2,16 @@
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .enums import CALL_TRANSITIONS
-from .models import Call
+from conferences.queries import region_for_country
+from notifications.services import queue_email
+
+from .enums import APPLICATION_TRANSITIONS, CALL_TRANSITIONS, WITHDRAWABLE, ApplicationStatus
+from .models import Application, Call
 
 logger = logging.getLogger(__name__)
 
@@ -34,3 +39,136 @@ def change_call_status(call, *, to, by):
     logger.info("Call %s moved to %s by user %s", call.pk, to, by.pk)
     call.status = locked.status
     return call
+
+
+# The version of the consent text on the review step; change it when the text changes.
+CONSENT_VERSION = "2026-11"
+
+
+def start_application(call, *, applicant, eligibility_data):
+    """Open a draft application after the applicant passed the eligibility questions.
+
+    Side effects: one draft Application row (or the existing one, untouched: one
+    application per person per call), holding the eligibility answers as the
+    wizard's first completed step. Raises ScholarshipError when the call is not open.
+    """
+    if not call.is_open():
+        raise ScholarshipError(_("This call is not taking applications."))
+    draft = {
+        "step": "about",
+        "step_data": {"eligibility": eligibility_data},
+        "step_files": {},
+        "extra_data": {},
+    }
+    application, created = Application.objects.get_or_create(
+        call=call,
+        applicant=applicant,
+        defaults={"draft": draft, "language": applicant.preferred_language},
+    )
+    if created:
+        logger.info("Application %s started by user %s", application.pk, applicant.pk)
+    return application
+
+
+def submit_application(application, *, answers, by):
+    """Turn a draft into a submitted application, once.
+
+    `answers` maps each wizard step to its form's cleaned data. Side effects: the row
+    is locked, its typed fields written, the draft cleared, the status set to
+    submitted; the support letter is stored under a random name; a confirmation
+    email in the applicant's language is queued after commit. A second call (a double
+    click, a replayed POST) finds the application submitted and changes nothing.
+    Returns (application, submitted_now). Raises ScholarshipError when the call closed.
+    """
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update()
+            .select_related("call__conference", "applicant")
+            .get(pk=application.pk)
+        )
+        if locked.status != ApplicationStatus.DRAFT:
+            return locked, False
+        if not locked.call.is_open():
+            raise ScholarshipError(
+                _(
+                    "The call closed before your application was sent, so it cannot be "
+                    "submitted any more. Your draft stays here for you to read."
+                )
+            )
+        about, organisation = answers["about"], answers["organisation"]
+        travel, documents = answers["travel"], answers["documents"]
+        locked.country_of_residence = about["country_of_residence"]
+        locked.region = region_for_country(about["country_of_residence"]) or ""
+        locked.gender = about["gender"]
+        locked.gender_self_description = about["gender_self_description"]
+        locked.languages = about["languages"]
+        locked.access_needs = about["access_needs"]
+        locked.organisation_name = organisation["organisation_name"]
+        locked.organisation_is_sex_worker_led = organisation["organisation_is_sex_worker_led"]
+        locked.role = organisation["role"]
+        locked.first_time_attendee = organisation["first_time_attendee"]
+        locked.previous_scholarships = organisation["previous_scholarships"]
+        locked.motivation = {
+            name.removeprefix("q"): text for name, text in answers["motivation"].items()
+        }
+        locked.departure_city = travel["departure_city"]
+        locked.departure_country = travel["departure_country"]
+        locked.visa_needed = travel["visa_needed"]
+        locked.support_requested = travel["support_requested"]
+        locked.other_funding = travel["other_funding"]
+        letter = documents.get("support_letter")
+        if letter:
+            locked.support_letter.save(letter.name, letter, save=False)
+        locked.consent_version = CONSENT_VERSION
+        locked.consented_at = timezone.now()
+        locked.language = translation.get_language() or locked.applicant.preferred_language
+        locked.status = ApplicationStatus.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.draft = {}
+        locked.save()
+        applicant = locked.applicant
+        queue_email(
+            to=applicant.email,
+            template="application_submitted",
+            context={
+                "name": applicant.display_name,
+                "call_title": locked.call.title.localize(applicant.preferred_language),
+                "reference": str(locked.public_id)[:8],
+                "url": settings.SITE_URL + locked.get_absolute_url(),
+            },
+            language=applicant.preferred_language,
+            user=applicant,
+        )
+    logger.info("Application %s submitted by user %s", locked.pk, by.pk)
+    return locked, True
+
+
+def change_application_status(application, *, to, by):
+    """Move an application to `to` if APPLICATION_TRANSITIONS allows it.
+
+    Side effects: the row is locked and saved; withdrawing records the moment.
+    Raises ScholarshipError (translated) when the change is not allowed.
+    """
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if to not in APPLICATION_TRANSITIONS[locked.status]:
+            raise ScholarshipError(
+                _("An application cannot go from “%(current)s” to “%(target)s”.")
+                % {"current": locked.get_status_display(), "target": to.label}
+            )
+        locked.status = to
+        fields = ["status", "updated_at"]
+        if to == ApplicationStatus.WITHDRAWN:
+            locked.withdrawn_at = timezone.now()
+            fields.append("withdrawn_at")
+        locked.save(update_fields=fields)
+    logger.info("Application %s moved to %s by user %s", locked.pk, to, by.pk)
+    application.status, application.withdrawn_at = locked.status, locked.withdrawn_at
+    return application
+
+
+def withdraw_application(application, *, by):
+    """The applicant withdraws a submitted application. Raises ScholarshipError otherwise."""
+    if application.status not in WITHDRAWABLE:
+        raise ScholarshipError(_("This application can no longer be withdrawn."))
+    return change_application_status(application, to=ApplicationStatus.WITHDRAWN, by=by)

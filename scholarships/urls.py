@@ -1,12 +1,48 @@
 from django.urls import path
 
-from . import views
+from .views import applications, calls, wizard
 
 app_name = "scholarships"
 
 urlpatterns = [
-    path("", views.call_list, name="call-list"),
-    path("calls/<slug:slug>/", views.call_detail, name="call-detail"),
-    path("manage/calls/", views.call_manage_list, name="call-manage-list"),
-    path("manage/calls/<slug:slug>/status/", views.call_change_status, name="call-change-status"),
+    path("", calls.call_list, name="call-list"),
+    path("calls/<slug:slug>/", calls.call_detail, name="call-detail"),
+    path("calls/<slug:slug>/apply/", wizard.application_start, name="application-start"),
+    path("applications/", applications.my_applications, name="my-applications"),
+    path(
+        "applications/<uuid:public_id>/",
+        applications.application_detail,
+        name="application-detail",
+    ),
+    path(
+        "applications/<uuid:public_id>/withdraw/",
+        applications.application_withdraw,
+        name="application-withdraw",
+    ),
+    path(
+        "applications/<uuid:public_id>/letter/",
+        applications.application_letter,
+        name="application-letter",
+    ),
+    path(
+        "applications/<uuid:public_id>/<str:step>/",
+        wizard.ApplicationWizard.as_view(url_name="scholarships:application-step"),
+        name="application-step",
+    ),
+    path("manage/calls/", calls.call_manage_list, name="call-manage-list"),
+    path(
+        "manage/calls/<slug:slug>/status/",
+        calls.call_change_status,
+        name="call-change-status",
+    ),
+    path(
+        "manage/calls/<slug:slug>/applications/",
+        applications.call_applications,
+        name="call-applications",
+    ),
+    path(
+        "manage/applications/<uuid:public_id>/",
+        applications.application_manage_detail,
+        name="application-manage-detail",
+    ),
 ]

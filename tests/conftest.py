@@ -40,3 +40,23 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    """Uploads of each test go to a folder of its own, removed afterwards."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+    # Django's setting_changed signal resets the storages and default_storage.
+    return tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Hashing strength is not under test; thousands of users are made.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

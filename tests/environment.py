@@ -9,6 +9,11 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# Two keys, newest first, as after a rotation began.
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEYS",
+    "Uk1owYs2JUjz8wjmEkaYyPldWuT46QoewmNjDXkpZW0=,dGVzdC1rZXktdGhhdC1pcy1vbGRlci0wMTIzNDU2Nzg=",
+)
 os.environ.setdefault("STATIC_MANIFEST", "0")
 os.environ.setdefault("WHITENOISE_AUTOREFRESH", "1")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")

@@ -9,8 +9,8 @@ from accounts.models import User
 from conferences.enums import ConferenceKind
 from conferences.models import Conference
 from notifications.services import queue_email
-from scholarships.enums import CallStatus, SupportKind
-from scholarships.models import Call
+from scholarships.enums import ApplicationStatus, CallStatus, Gender, SupportKind
+from scholarships.models import Application, Call, EligibilityQuestion, MotivationQuestion
 
 PASSWORD = "a-long-test-passphrase"
 
@@ -76,6 +76,55 @@ class CallFactory(factory.django.DjangoModelFactory):
             opens_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=3)),
             closes_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=40)),
         )
+
+
+class EligibilityQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EligibilityQuestion
+
+    call = factory.SubFactory(CallFactory)
+    text = {"en": "Are you a member of an organisation of the network?", "fr": "Êtes-vous membre ?"}
+    required_answer = True
+    explanation = {"en": "This call is for members of the network's organisations."}
+    position = factory.Sequence(int)
+
+
+class MotivationQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MotivationQuestion
+
+    call = factory.SubFactory(CallFactory)
+    text = {"en": "Why do you want to attend?", "ru": "Почему вы хотите участвовать?"}
+    word_limit = 50
+    position = factory.Sequence(int)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A submitted application by default; `draft=True` for a draft."""
+
+    class Meta:
+        model = Application
+
+    call = factory.SubFactory(CallFactory)
+    applicant = factory.SubFactory(UserFactory)
+    status = ApplicationStatus.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+    language = "en"
+    country_of_residence = "SN"
+    region = "africa"
+    gender = Gender.WOMAN
+    languages = ["fr"]
+    organisation_name = "Community Health Collective"
+    organisation_is_sex_worker_led = "yes"
+    role = "Peer educator"
+    first_time_attendee = True
+    departure_city = "Dakar"
+    departure_country = "SN"
+    visa_needed = "yes"
+    support_requested = [SupportKind.AIRFARE.value]
+
+    class Params:
+        draft = factory.Trait(status=ApplicationStatus.DRAFT, submitted_at=None)
 
 
 def aware(zone, *args):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from notifications.enums import EmailStatus
 from notifications.models import OutgoingEmail
-from tests.factories import CallFactory, UserFactory, queue_reset_email
+from tests.factories import ApplicationFactory, CallFactory, UserFactory, queue_reset_email
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,7 @@ def test_every_model_of_ours_is_in_the_admin():
         "conferences.Conference",
         "conferences.CountryRegion",
         "scholarships.Call",
+        "scholarships.Application",
         "notifications.OutgoingEmail",
     }
 
@@ -44,6 +45,7 @@ def test_every_admin_list_and_change_page_opens(admin_client):
         "conferences.Conference": call.conference,
         "conferences.CountryRegion": None,
         "scholarships.Call": call,
+        "scholarships.Application": ApplicationFactory(call=call),
         "notifications.OutgoingEmail": email,
     }
 
@@ -68,6 +70,8 @@ def test_a_call_created_in_the_admin_is_read_in_the_conference_zone(admin_client
         "reviewers_per_application": "3",
         "support_offered": ["airfare"],
     }
+    for inline in ("eligibility_questions", "motivation_questions"):
+        data |= {f"{inline}-TOTAL_FORMS": "0", f"{inline}-INITIAL_FORMS": "0"}
     for name in ("title", "summary", "description", "eligibility"):
         for index in range(5):
             data[f"{name}_{index}"] = f"{name} text" if index == 0 else ""

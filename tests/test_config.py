@@ -43,6 +43,7 @@ def production_environment(**extra):
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789-abcdefghij",
         "ALLOWED_HOSTS": "portal.example.org",
+        "FIELD_ENCRYPTION_KEYS": "Uk1owYs2JUjz8wjmEkaYyPldWuT46QoewmNjDXkpZW0=",
         "MAILER_BACKEND": "anymail.backends.postmark.EmailBackend",
         "ANYMAIL": '{"POSTMARK_SERVER_TOKEN": "server-token"}',
         **extra,

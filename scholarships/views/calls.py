@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .enums import CALL_STATUS_ACTIONS, CALL_TRANSITIONS, CallStatus, SupportKind
-from .queries import calls_visible_to, open_calls, upcoming_calls
-from .services import ScholarshipError, change_call_status
+from ..enums import CALL_STATUS_ACTIONS, CALL_TRANSITIONS, CallStatus, SupportKind
+from ..queries import calls_visible_to, open_calls, upcoming_calls
+from ..services import ScholarshipError, change_call_status
 
 
 def utc_offset_label(moment):

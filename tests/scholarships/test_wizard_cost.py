@@ -1,0 +1,76 @@
+"""What each wizard step costs: exact query counts, and the weight of the page."""
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from tests.scholarships.journey import STEPS, fill_all, post_step, start, step_url, valid_answers
+
+pytestmark = pytest.mark.django_db
+
+# session, user, application (with call and conference), call with its conference,
+# eligibility questions, motivation questions
+GET_QUERIES = {
+    "eligibility": 6,
+    "about": 6,
+    "organisation": 6,
+    "motivation": 6,
+    "travel": 6,
+    "documents": 6,
+    # the review validates every saved step again: country lookups for the summary
+    "review": 6,
+}
+
+
+@pytest.fixture
+def filled(client, call):
+    user = UserFactory()
+    client.force_login(user)
+    application = start(client, call)
+    fill_all(client, call, application)
+    client.post(
+        step_url(application, "documents"), {"application_wizard-current_step": "documents"}
+    )
+    return application
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_each_step_renders_within_its_query_budget(client, filled, step, django_assert_num_queries):
+    with django_assert_num_queries(GET_QUERIES[step]):
+        response = client.get(step_url(filled, step))
+
+    assert response.status_code == 200
+    assert GET_QUERIES[step] <= 12
+
+
+def test_saving_a_step_stays_within_the_budget(client, filled, call, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response = post_step(client, filled, "about", valid_answers(call)["about"])
+
+    assert response.status_code == 302
+
+
+def static_weight(page):
+    total = 0
+    for path in ("css/site.css", "js/time.js", "js/words.js"):
+        if f"/static/{path}" in page:
+            with open(finders.find(path), "rb") as handle:
+                total += len(handle.read())
+    return total
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_each_step_weighs_under_60_kb_with_its_css_and_js(client, filled, step):
+    page = client.get(step_url(filled, step)).content
+
+    weight = len(page) + static_weight(page.decode())
+
+    assert weight < 60 * 1024, weight
+
+
+def test_the_start_page_is_light_too(client, call):
+    client.force_login(UserFactory())
+    page = client.get(reverse("scholarships:application-start", kwargs={"slug": call.slug})).content
+
+    assert len(page) + static_weight(page.decode()) < 60 * 1024
