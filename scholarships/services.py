@@ -1,8 +1,10 @@
 """Every write to calls: one function per change of state."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -12,6 +14,7 @@ from notifications.services import queue_email
 
 from .enums import APPLICATION_TRANSITIONS, CALL_TRANSITIONS, WITHDRAWABLE, ApplicationStatus
 from .models import Application, Call
+from .wizard import UPLOAD_FOLDER
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +154,11 @@ def change_application_status(application, *, to, by):
     """
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if to not in APPLICATION_TRANSITIONS[locked.status]:
+        # A draft is submitted only by submit_application, which writes its answers.
+        if (
+            locked.status == ApplicationStatus.DRAFT
+            or to not in APPLICATION_TRANSITIONS[locked.status]
+        ):
             raise ScholarshipError(
                 _("An application cannot go from “%(current)s” to “%(target)s”.")
                 % {"current": locked.get_status_display(), "target": to.label}
@@ -172,3 +179,37 @@ def withdraw_application(application, *, by):
     if application.status not in WITHDRAWABLE:
         raise ScholarshipError(_("This application can no longer be withdrawn."))
     return change_application_status(application, to=ApplicationStatus.WITHDRAWN, by=by)
+
+
+def clean_abandoned_uploads(*, older_than=timedelta(hours=24)):
+    """Delete wizard uploads that no draft names any more, once they are old enough.
+
+    An upload is abandoned when it was replaced, when its application was submitted
+    or removed, or when the request that stored it failed before the draft saved it.
+    Side effects: files deleted from private storage. Returns how many.
+    """
+    storage = default_storage
+    if not storage.exists(UPLOAD_FOLDER):
+        return 0
+    cutoff = timezone.now() - older_than
+    folders, _files = storage.listdir(UPLOAD_FOLDER)
+    drafts = {
+        application.public_id.hex: application
+        for application in Application.objects.filter(
+            status=ApplicationStatus.DRAFT,
+            public_id__in=[folder for folder in folders if len(folder) == 32],
+        )
+    }
+    deleted = 0
+    for folder in folders:
+        application = drafts.get(folder)
+        named = set()
+        if application is not None:
+            for step_files in (application.draft or {}).get("step_files", {}).values():
+                named.update(entry["tmp_name"] for entry in step_files.values())
+        for name in storage.listdir(f"{UPLOAD_FOLDER}/{folder}")[1]:
+            path = f"{UPLOAD_FOLDER}/{folder}/{name}"
+            if path not in named and storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+                deleted += 1
+    return deleted

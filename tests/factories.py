@@ -100,7 +100,7 @@ class MotivationQuestionFactory(factory.django.DjangoModelFactory):
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):
-    """A submitted application by default; `draft=True` for a draft."""
+    """A submitted application by default; `is_draft=True` for a draft."""
 
     class Meta:
         model = Application
@@ -124,7 +124,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     support_requested = [SupportKind.AIRFARE.value]
 
     class Params:
-        draft = factory.Trait(status=ApplicationStatus.DRAFT, submitted_at=None)
+        is_draft = factory.Trait(status=ApplicationStatus.DRAFT, submitted_at=None)
 
 
 def aware(zone, *args):

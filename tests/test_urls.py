@@ -7,7 +7,7 @@ what each person should get: an unexpected 200 (or any 500) is a failure.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import CallFactory, UserFactory
+from tests.factories import ApplicationFactory, CallFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,8 @@ def row(anonymous, applicant, reviewer, coordinator, finance, admin):
     )
 
 
+OTHERS_APPLICATION = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+
 # url name → (kwargs, expected status for each person) on GET.
 EXPECTED = {
     "scholarships:call-list": ({}, row(OK, OK, OK, OK, OK, OK)),
@@ -33,6 +35,37 @@ EXPECTED = {
     "scholarships:call-change-status": (
         {"slug": "open-call"},
         row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    ),
+    "scholarships:application-start": (
+        {"slug": "open-call"},
+        row(LOGIN, OK, OK, OK, OK, OK),
+    ),
+    "scholarships:my-applications": ({}, row(LOGIN, OK, OK, OK, OK, OK)),
+    # Someone else's application: nobody but its author (and, for the letter and the
+    # coordinators' page, coordinators) gets anything but 404.
+    "scholarships:application-detail": (
+        {"public_id": OTHERS_APPLICATION},
+        row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
+    "scholarships:application-withdraw": (
+        {"public_id": OTHERS_APPLICATION},
+        row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
+    "scholarships:application-letter": (
+        {"public_id": OTHERS_APPLICATION},
+        row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
+    "scholarships:application-step": (
+        {"public_id": OTHERS_APPLICATION, "step": "about"},
+        row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
+    "scholarships:call-applications": (
+        {"slug": "open-call"},
+        row(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
+    ),
+    "scholarships:application-manage-detail": (
+        {"public_id": OTHERS_APPLICATION},
+        row(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
     ),
     "accounts:signup": ({}, row(OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
     "accounts:login": ({}, row(OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
@@ -87,7 +120,8 @@ def person(who):
 
 @pytest.mark.parametrize("who", WHO)
 def test_every_url_answers_each_person_as_expected(client, who):
-    CallFactory(slug="open-call")
+    call = CallFactory(slug="open-call")
+    ApplicationFactory(call=call, public_id=OTHERS_APPLICATION)
     user = person(who)
     if user:
         client.force_login(user)

@@ -37,7 +37,7 @@ def urls_of(application, *, include_step=True):
 def test_another_persons_application_draft_and_letter_are_not_found(
     client, letter_application, role
 ):
-    draft = ApplicationFactory(draft=True, call=CallFactory())
+    draft = ApplicationFactory(is_draft=True, call=CallFactory())
     client.force_login(UserFactory(**({} if role == "applicant" else {role: True})))
 
     for url in urls_of(letter_application)[:2] + urls_of(draft):
@@ -93,7 +93,7 @@ def test_only_coordinators_list_a_calls_applications(client, role):
 
 
 def test_coordinators_never_see_drafts(client):
-    draft = ApplicationFactory(draft=True)
+    draft = ApplicationFactory(is_draft=True)
     client.force_login(UserFactory(coordinator=True))
 
     detail = reverse(

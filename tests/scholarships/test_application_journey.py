@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from notifications.models import OutgoingEmail
@@ -648,3 +649,29 @@ def test_a_draft_cannot_be_withdrawn(client, call, applicant):
 
     assert "This application can no longer be withdrawn." in response.content.decode()
     assert Application.objects.get().status == ApplicationStatus.DRAFT
+
+
+def test_abandoned_uploads_are_cleaned_and_named_ones_kept(client, call, applicant):
+    from scholarships.services import clean_abandoned_uploads
+
+    application = start(client, call)
+    fill_all(client, call, application, until="documents")
+    post_step(
+        client,
+        application,
+        "documents",
+        {"documents-support_letter": SimpleUploadedFile("a.pdf", pdf_bytes())},
+    )
+    folder = f"wizard/{application.public_id.hex}"
+    kept = default_storage.listdir(folder)[1]
+    orphan = default_storage.save(f"{folder}/orphan.pdf", io.BytesIO(pdf_bytes()))
+    gone_folder = default_storage.save(
+        "wizard/0123456789abcdef0123456789abcdef/x.pdf", io.BytesIO(b"x")
+    )
+
+    assert clean_abandoned_uploads() == 0  # everything is younger than a day
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        assert clean_abandoned_uploads() == 2
+
+    assert default_storage.listdir(folder)[1] == kept
+    assert not default_storage.exists(orphan) and not default_storage.exists(gone_folder)

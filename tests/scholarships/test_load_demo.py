@@ -51,3 +51,25 @@ def test_load_demo_refuses_to_run_without_debug(settings):
     with pytest.raises(CommandError):
         call_command("load_demo")
     assert User.objects.count() == 0
+
+
+def test_demo_has_300_submitted_applications_over_every_region_and_gender(settings):
+    from scholarships.enums import ApplicationStatus, Gender
+    from scholarships.models import Application
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    call_command("load_demo")
+
+    submitted = Application.objects.exclude(status=ApplicationStatus.DRAFT)
+    assert submitted.count() == 300
+    assert Application.objects.filter(status=ApplicationStatus.DRAFT).count() == 12
+    assert set(submitted.values_list("region", flat=True)) == {
+        "africa",
+        "asia_pacific",
+        "europe",
+        "latin_america",
+        "north_america_caribbean",
+    }
+    assert set(submitted.values_list("gender", flat=True)) == set(Gender.values)
+    assert set(submitted.values_list("language", flat=True)) == {"en", "fr", "es", "ru", "zh-hans"}

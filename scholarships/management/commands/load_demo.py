@@ -16,7 +16,9 @@ from accounts.models import User
 from conferences.enums import ConferenceKind
 from conferences.models import Conference
 from scholarships.enums import CallStatus, SupportKind
-from scholarships.models import Call
+from scholarships.models import Call, EligibilityQuestion, MotivationQuestion
+
+from ._demo_applications import load_demo_applications
 
 DEMO_USERS = [
     # email, display name, language, country, time zone, roles, password
@@ -171,7 +173,7 @@ class Command(BaseCommand):
         closes = timezone.make_aware(
             datetime.combine(today + timedelta(days=35), time(23, 59)), zone
         )
-        Call.objects.update_or_create(
+        call, _created = Call.objects.update_or_create(
             slug="aids-2028",
             defaults={
                 "conference": conference,
@@ -187,6 +189,7 @@ class Command(BaseCommand):
                 "support_offered": [kind.value for kind in SupportKind],
             },
         )
+        load_questions(call)
         Call.objects.update_or_create(
             slug="aids-2028-youth",
             defaults={
@@ -202,7 +205,106 @@ class Command(BaseCommand):
                 "support_offered": [SupportKind.REGISTRATION.value],
             },
         )
-        self.stdout.write("Demo data loaded. Log in at /accounts/login/ with:")
+        submitted, drafts = load_demo_applications(call)
+        self.stdout.write(
+            f"Demo data loaded: {submitted} submitted applications and {drafts} drafts. "
+            "Log in at /accounts/login/ with:"
+        )
         for email, _name, _l, _c, _z, roles, password in DEMO_USERS:
             role = ", ".join(key.removeprefix("is_") for key in roles) or "applicant"
             self.stdout.write(f"  {email:28} {password:24} ({role})")
+
+
+ELIGIBILITY = [
+    (
+        {
+            "en": "Are you a member of an organisation that belongs to the network?",
+            "fr": "Êtes-vous membre d'une organisation qui fait partie du réseau ?",
+            "es": "¿Eres integrante de una organización que forma parte de la red?",
+            "ru": "Вы состоите в организации, которая входит в сеть?",
+            "zh-hans": "您是本网络成员组织的成员吗？",
+        },
+        True,
+        {
+            "en": "This call is for members of the network's organisations. Your organisation "
+            "can ask to join the network.",
+            "fr": "Cet appel s'adresse aux membres des organisations du réseau. Votre "
+            "organisation peut demander à rejoindre le réseau.",
+            "es": "Esta convocatoria es para integrantes de las organizaciones de la red. Tu "
+            "organización puede pedir unirse a la red.",
+            "ru": "Этот конкурс — для членов организаций сети. Ваша организация может подать "
+            "заявку на вступление в сеть.",
+            "zh-hans": "本次征集面向本网络成员组织的成员。您的组织可以申请加入本网络。",
+        },
+    ),
+    (
+        {
+            "en": "Are you 18 or older?",
+            "fr": "Avez-vous 18 ans ou plus ?",
+            "es": "¿Tienes 18 años o más?",
+            "ru": "Вам 18 лет или больше?",
+            "zh-hans": "您年满 18 岁了吗？",
+        },
+        True,
+        {
+            "en": "The conference admits adults only.",
+            "fr": "La conférence n'accueille que des adultes.",
+            "es": "La conferencia solo admite personas adultas.",
+            "ru": "На конференцию допускаются только взрослые.",
+            "zh-hans": "大会只接待成年人。",
+        },
+    ),
+    (
+        {
+            "en": "Do you already have full funding to attend?",
+            "fr": "Avez-vous déjà un financement complet pour y participer ?",
+            "es": "¿Ya tienes financiación completa para asistir?",
+            "ru": "У вас уже есть полное финансирование для участия?",
+            "zh-hans": "您是否已获得参会的全额资助？",
+        },
+        False,
+        {
+            "en": "Scholarships go to people who have no other way to attend.",
+            "fr": "Les bourses vont aux personnes qui n'ont pas d'autre moyen de participer.",
+            "es": "Las becas son para quienes no tienen otra forma de asistir.",
+            "ru": "Стипендии получают те, у кого нет другой возможности участвовать.",
+            "zh-hans": "奖学金提供给没有其他途径参会的人。",
+        },
+    ),
+]
+
+MOTIVATION = [
+    (
+        {
+            "en": "Why do you want to attend, and what will you bring back to your community?",
+            "fr": "Pourquoi voulez-vous participer, et que rapporterez-vous à votre communauté ?",
+            "es": "¿Por qué quieres asistir y qué llevarás de vuelta a tu comunidad?",
+            "ru": "Почему вы хотите участвовать и что вы привезёте своему сообществу?",
+            "zh-hans": "您为什么想参加？您会给您的社区带回什么？",
+        },
+        250,
+    ),
+    (
+        {
+            "en": "Which issue would you raise at the conference?",
+            "fr": "Quel sujet porteriez-vous à la conférence ?",
+            "es": "¿Qué tema plantearías en la conferencia?",
+            "ru": "Какую проблему вы подняли бы на конференции?",
+            "zh-hans": "您会在大会上提出什么议题？",
+        },
+        150,
+    ),
+]
+
+
+def load_questions(call):
+    for position, (text, required_answer, explanation) in enumerate(ELIGIBILITY):
+        EligibilityQuestion.objects.update_or_create(
+            call=call,
+            position=position,
+            defaults={"text": text, "required_answer": required_answer, "explanation": explanation},
+        )
+    for position, (text, word_limit) in enumerate(MOTIVATION):
+        MotivationQuestion.objects.update_or_create(
+            call=call, position=position, defaults={"text": text, "word_limit": word_limit}
+        )
