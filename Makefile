@@ -15,6 +15,8 @@ LANGS := en fr es ru zh_Hans
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
+CHROMIUM ?= /usr/bin/chromium
+
 .PHONY: help install run test bench messages lint worker
 
 help:
@@ -51,8 +53,13 @@ run: install
 worker: install
 	$(BIN)/python manage.py db_worker
 
-test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not
+# reachable here); CJK fonts make the Chinese screenshots readable.
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk
+
+test: install $(CHROMIUM)
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
 	@echo "Nothing to measure yet: the benchmark lands with the performance issue."

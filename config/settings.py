@@ -201,9 +201,11 @@ STORAGES = {
 }
 # Serve from the source folders without `collectstatic` in development and tests.
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_AUTOREFRESH", default=DEBUG)
-# No public media: uploads live in private storage and leave only through views
-# that check permission.
-MEDIA_URL = None
+# No public media: uploads live in private storage (STORAGES["default"]) and leave
+# only through views that check permission. Nothing serves MEDIA_URL, and MEDIA_ROOT
+# is an empty folder of its own so that even a development server serves nothing.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = BASE_DIR / "staticfiles" / "no-public-media"
 
 # Email: through django-anymail in production, printed to the console in development.
 # MAILER_BACKEND is an anymail backend in production, e.g.
