@@ -16,5 +16,8 @@ os.environ.setdefault(
 )
 os.environ.setdefault("STATIC_MANIFEST", "0")
 os.environ.setdefault("WHITENOISE_AUTOREFRESH", "1")
+# Each request thread of the live server closes its PostgreSQL connection when done,
+# or dropping the test database finds it still in use.
+os.environ.setdefault("CONN_MAX_AGE", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ["TASKS_BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from scholarships.enums import ApplicationStatus
@@ -50,6 +51,10 @@ def browser(monkeypatch):
         )
         yield browser
         browser.close()
+        # Inside Playwright's context the test's database calls got connections of
+        # their own (greenlet-local); close them, or PostgreSQL cannot drop the test
+        # database at the end.
+        connections.close_all()
 
 
 def new_phone(browser, timezone_id="Africa/Dakar"):
