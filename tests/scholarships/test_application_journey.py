@@ -675,3 +675,24 @@ def test_abandoned_uploads_are_cleaned_and_named_ones_kept(client, call, applica
 
     assert default_storage.listdir(folder)[1] == kept
     assert not default_storage.exists(orphan) and not default_storage.exists(gone_folder)
+
+
+def test_the_confirmation_email_is_in_the_applicants_language(
+    client, call, applicant, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    applicant.preferred_language = "ru"
+    applicant.save()
+    application = start(client, call)
+    fill_all(client, call, application)
+    post_step(client, application, "documents", {})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_step(client, application, "review", {"review-consent": "on"})
+
+    with translation.override("ru"):
+        expected = translation.gettext("We received your application")
+    assert expected != "We received your application"
+    assert mail.outbox[0].subject == expected
+    assert OutgoingEmail.objects.get().language == "ru"
