@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from notifications.services import queue_email
 
 from .models import User
+from .throttle import forget_failures, is_throttled, keys_for, record_failure
 from .validators import time_zone_names
 
 
@@ -63,12 +64,43 @@ class SignupForm(ProfileForm):
         return cleaned
 
 
+THROTTLED = _("Too many attempts. Please wait a few minutes and try again.")
+
+
+class ThrottledLoginForm(AuthenticationForm):
+    """Django's login form, refusing to check passwords after too many failures from
+    one network or for one address, whether or not that address has an account."""
+
+    def clean(self):
+        keys = keys_for(self.request, self.cleaned_data.get("username"))
+        if is_throttled(keys):
+            raise forms.ValidationError(THROTTLED, code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            record_failure(keys)
+            raise
+        forget_failures(keys)
+        return cleaned
+
+
 class LocalisedPasswordResetForm(PasswordResetForm):
     """Django's reset form, sending through the outbox in the account's own language.
 
     An unknown address gets the same answer and no email, so the form does not
     reveal who has an account.
     """
+
+    def save(self, *args, request=None, **kwargs):
+        # Too many requests for one address or from one network: the same answer, no email.
+        keys = {
+            kind: f"reset-{key}"[:64]
+            for kind, key in keys_for(request, self.cleaned_data["email"]).items()
+        }
+        if is_throttled(keys):
+            return
+        record_failure(keys)
+        super().save(*args, request=request, **kwargs)
 
     def send_mail(
         self,
@@ -87,3 +119,14 @@ class LocalisedPasswordResetForm(PasswordResetForm):
             language=user.preferred_language,
             user=user,
         )
+
+
+class TokenForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+        help_text=_("The six digits your app shows, or one of your recovery codes."),
+    )

@@ -1,7 +1,14 @@
 import zoneinfo
 
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 
+from .rules import needs_second_factor
+from .two_factor import TOTPDevice
 from .validators import time_zone_names
 
 TIME_ZONE_COOKIE = "tz"
@@ -36,3 +43,67 @@ class UserPreferencesMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+# What a signed-in person may open before giving their second factor.
+TWO_FACTOR_EXEMPT = {
+    "accounts:logout",
+    "accounts:set-language",
+    "accounts:two-factor-setup",
+    "accounts:two-factor-verify",
+    "health",
+}
+
+
+class TwoFactorMiddleware:
+    """Staff give a second factor before any page; so do applicants who turned it on.
+
+    A staff account without a device is sent to set one up; an account with a device
+    whose session is not yet verified is sent to enter a code.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        name = (
+            f"{match.namespace}:{match.url_name}"
+            if match and match.namespace
+            else (match.url_name if match else None)
+        )
+        if name in TWO_FACTOR_EXEMPT or request.path.startswith(settings.STATIC_URL):
+            return None
+        if has_confirmed_device(user):
+            return redirect_to("accounts:two-factor-verify", request)
+        if needs_second_factor(user):
+            return redirect_to("accounts:two-factor-setup", request)
+        return None
+
+
+def has_confirmed_device(user):
+    # Recovery codes only ever exist beside an authenticator app: one query answers.
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def redirect_to(name, request):
+    return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class PrivatePagesMiddleware:
+    """Pages for a signed-in person are never cached: a shared phone keeps no copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -117,3 +117,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             if flag
         ]
         return held
+
+
+from .audit import AuditEntry  # noqa: E402, F401
+from .throttle import AuthFailure  # noqa: E402, F401
+from .two_factor import RecoveryCode, RecoveryCodeDevice, TOTPDevice  # noqa: E402, F401

@@ -35,5 +35,14 @@ def is_self(user, other):
 
 is_staff_role = is_reviewer | is_coordinator | is_finance
 
+
+@rules.predicate
+def is_admin_site_user(user):
+    return user.is_authenticated and (user.is_staff or user.is_superuser)
+
+
+# Who must give a second factor at every login (applicants may choose to).
+needs_second_factor = is_staff_role | is_admin_site_user
+
 rules.add_perm("accounts.view_own_profile", is_signed_in)
 rules.add_perm("accounts.edit_profile", is_self)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_two_factor
 
 app_name = "accounts"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("profile/", views.profile, name="profile"),
     path("language/", views.set_language, name="set-language"),
+    path("two-factor/setup/", views_two_factor.two_factor_setup, name="two-factor-setup"),
+    path("two-factor/verify/", views_two_factor.two_factor_verify, name="two-factor-verify"),
+    path("two-factor/disable/", views_two_factor.two_factor_disable, name="two-factor-disable"),
     path("password-reset/", views.password_reset, name="password-reset"),
     path("password-reset/sent/", views.password_reset_done, name="password-reset-done"),
     path(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -10,7 +11,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from .forms import LocalisedPasswordResetForm, ProfileForm, SignupForm
+from .forms import LocalisedPasswordResetForm, ProfileForm, SignupForm, ThrottledLoginForm
+from .middleware import has_confirmed_device
+from .rules import needs_second_factor
 
 
 @login_not_required
@@ -49,7 +52,15 @@ def profile(request):
             return redirect("accounts:profile")
     else:
         form = ProfileForm(instance=request.user)
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "two_factor_on": has_confirmed_device(request.user),
+            "must_keep_two_factor": needs_second_factor(request.user),
+        },
+    )
 
 
 @login_not_required
@@ -58,14 +69,16 @@ def set_language(request):
     """Django's language switch, remembered on the account of a signed-in person."""
     response = django_set_language(request)
     language = request.POST.get("language")
-    if request.user.is_authenticated and translation.check_for_language(language):
-        request.user.preferred_language = translation.get_supported_language_variant(language)
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        request.user.preferred_language = language
         request.user.save(update_fields=["preferred_language"])
     return response
 
 
 login_view = auth_views.LoginView.as_view(
-    template_name="accounts/login.html", redirect_authenticated_user=True
+    template_name="accounts/login.html",
+    authentication_form=ThrottledLoginForm,
+    redirect_authenticated_user=True,
 )
 logout_view = auth_views.LogoutView.as_view()
 

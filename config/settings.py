@@ -21,7 +21,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("Set SECRET_KEY in the environment (DEBUG is off).")
     SECRET_KEY = "insecure-development-key-only-used-when-debug-is-on"
 
-# Keys for the encrypted fields (accounts/fields.py): Fernet keys, newest first,
+# Keys for the encrypted fields (config/fields.py): Fernet keys, newest first,
 # kept apart from SECRET_KEY and from the database backups.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 if not FIELD_ENCRYPTION_KEYS:
@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_countries",
     "anymail",
     "django_tasks_db",
+    "django_otp",
     # Ours, lowest first: each app may import only the apps above it in this list.
     "notifications",
     "accounts",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "accounts.audit.AuditContextMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,7 +70,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
+    "accounts.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -131,6 +136,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+# Throttling of logins and password resets: failures per network and per account
+# within the window (accounts/throttle.py).
+LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=15 * 60)
+LOGIN_THROTTLE_LIMITS = {
+    "network": env.int("LOGIN_THROTTLE_NETWORK", default=20),
+    "account": env.int("LOGIN_THROTTLE_ACCOUNT", default=5),
+}
+# Second factor: required for every staff role, offered to applicants.
+OTP_ISSUER = env.str("OTP_ISSUER", default="Scholarships")
 
 # Sessions and cookies: nothing but the session id and the language in cookies.
 SESSION_COOKIE_AGE = 60 * 60 * 12

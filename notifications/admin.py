@@ -13,7 +13,18 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     search_fields = ["recipient"]
     date_hierarchy = "created_at"
     actions = ["resend"]
-    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+    # The body stays out of the admin: it can hold a password-reset link.
+    fields = readonly_fields = [
+        "recipient",
+        "template",
+        "language",
+        "subject",
+        "status",
+        "attempts",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -21,7 +32,10 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Send the selected emails again"), permissions=["view"])
+    def has_resend_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description=_("Send the selected emails again"), permissions=["resend"])
     def resend(self, request, queryset):
         for email in queryset:
             services.resend_email(email)

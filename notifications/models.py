@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import EncryptedTextField
+
 from .enums import EmailStatus
 
 
@@ -24,12 +26,13 @@ class OutgoingEmail(models.Model):
     template = models.CharField(_("template"), max_length=100)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("body"))
+    # Bodies hold names, links and, for a password reset, a key to the account.
+    body = EncryptedTextField(_("body"))
     status = models.CharField(
         _("status"), max_length=20, choices=EmailStatus.choices, default=EmailStatus.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = EncryptedTextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)

@@ -39,15 +39,18 @@ class CallAdmin(I18nModelAdmin):
             except ScholarshipError as error:
                 self.message_user(request, f"{call}: {error}", messages.ERROR)
 
-    @admin.action(description=_("Publish the selected calls"))
+    def has_manage_permission(self, request):
+        return request.user.has_perm("scholarships.manage_calls")
+
+    @admin.action(description=_("Publish the selected calls"), permissions=["manage"])
     def publish(self, request, queryset):
         self._change_status(request, queryset, CallStatus.PUBLISHED)
 
-    @admin.action(description=_("Return the selected calls to draft"))
+    @admin.action(description=_("Return the selected calls to draft"), permissions=["manage"])
     def unpublish(self, request, queryset):
         self._change_status(request, queryset, CallStatus.DRAFT)
 
-    @admin.action(description=_("Archive the selected calls"))
+    @admin.action(description=_("Archive the selected calls"), permissions=["manage"])
     def archive(self, request, queryset):
         self._change_status(request, queryset, CallStatus.ARCHIVED)
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from i18nfield.fields import I18nCharField, I18nTextField
 
-from accounts.fields import EncryptedJSONField, EncryptedTextField
 from conferences.enums import Region
 from conferences.models import Conference
+from config.fields import EncryptedJSONField, EncryptedTextField
 
 from .enums import ApplicationStatus, CallStatus, Gender, YesNoUnsure
 from .validators import validate_support_kinds

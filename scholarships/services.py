@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.audit import log_action
 from conferences.queries import region_for_country
 from notifications.services import queue_email
 
@@ -37,8 +38,12 @@ def change_call_status(call, *, to, by):
                 _("A call cannot go from “%(current)s” to “%(target)s”.")
                 % {"current": locked.get_status_display(), "target": to.label}
             )
+        previous = locked.status
         locked.status = to
         locked.save(update_fields=["status", "updated_at"])
+        log_action(
+            actor=by, action="call.status_changed", obj=locked, data={"from": previous, "to": to}
+        )
     logger.info("Call %s moved to %s by user %s", call.pk, to, by.pk)
     call.status = locked.status
     return call
@@ -83,77 +88,95 @@ def submit_application(application, *, answers, by):
     click, a replayed POST) finds the application submitted and changes nothing.
     Returns (application, submitted_now). Raises ScholarshipError when the call closed.
     """
-    with transaction.atomic():
-        locked = (
-            Application.objects.select_for_update()
-            .select_related("call__conference", "applicant")
-            .get(pk=application.pk)
-        )
-        if locked.status != ApplicationStatus.DRAFT:
-            return locked, False
-        if not locked.call.is_open():
-            raise ScholarshipError(
-                _(
-                    "The call closed before your application was sent, so it cannot be "
-                    "submitted any more. Your draft stays here for you to read."
-                )
+    stored_letter = None
+    try:
+        with transaction.atomic():
+            locked = (
+                Application.objects.select_for_update()
+                .select_related("call__conference", "applicant")
+                .get(pk=application.pk)
             )
-        about, organisation = answers["about"], answers["organisation"]
-        travel, documents = answers["travel"], answers["documents"]
-        locked.country_of_residence = about["country_of_residence"]
-        locked.region = region_for_country(about["country_of_residence"]) or ""
-        locked.gender = about["gender"]
-        locked.gender_self_description = about["gender_self_description"]
-        locked.languages = about["languages"]
-        locked.access_needs = about["access_needs"]
-        locked.organisation_name = organisation["organisation_name"]
-        locked.organisation_is_sex_worker_led = organisation["organisation_is_sex_worker_led"]
-        locked.role = organisation["role"]
-        locked.first_time_attendee = organisation["first_time_attendee"]
-        locked.previous_scholarships = organisation["previous_scholarships"]
-        locked.motivation = {
-            name.removeprefix("q"): text for name, text in answers["motivation"].items()
-        }
-        locked.departure_city = travel["departure_city"]
-        locked.departure_country = travel["departure_country"]
-        locked.visa_needed = travel["visa_needed"]
-        locked.support_requested = travel["support_requested"]
-        locked.other_funding = travel["other_funding"]
-        letter = documents.get("support_letter")
-        if letter:
-            locked.support_letter.save(letter.name, letter, save=False)
-        locked.consent_version = CONSENT_VERSION
-        locked.consented_at = timezone.now()
-        locked.language = translation.get_language() or locked.applicant.preferred_language
-        locked.status = ApplicationStatus.SUBMITTED
-        locked.submitted_at = timezone.now()
-        locked.draft = {}
-        locked.save()
-        applicant = locked.applicant
-        queue_email(
-            to=applicant.email,
-            template="application_submitted",
-            context={
-                "name": applicant.display_name,
-                "call_title": locked.call.title.localize(applicant.preferred_language),
-                "reference": str(locked.public_id)[:8],
-                "url": settings.SITE_URL + locked.get_absolute_url(),
-            },
-            language=applicant.preferred_language,
-            user=applicant,
-        )
+            if locked.status != ApplicationStatus.DRAFT:
+                return locked, False
+            if not locked.call.is_open():
+                raise ScholarshipError(
+                    _(
+                        "The call closed before your application was sent, so it cannot be "
+                        "submitted any more. Your draft stays here for you to read."
+                    )
+                )
+            write_answers(locked, answers)
+            letter = answers["documents"].get("support_letter")
+            if letter:
+                locked.support_letter.save(letter.name, letter, save=False)
+                stored_letter = locked.support_letter.name
+            locked.consent_version = CONSENT_VERSION
+            locked.consented_at = timezone.now()
+            locked.language = translation.get_language() or locked.applicant.preferred_language
+            locked.status = ApplicationStatus.SUBMITTED
+            locked.submitted_at = timezone.now()
+            locked.draft = {}
+            locked.save()
+            log_action(actor=by, action="application.submitted", obj=locked)
+            applicant = locked.applicant
+            queue_email(
+                to=applicant.email,
+                template="application_submitted",
+                context={
+                    "name": applicant.display_name,
+                    "call_title": locked.call.title.localize(applicant.preferred_language),
+                    "reference": str(locked.public_id)[:8],
+                    "url": settings.SITE_URL + locked.get_absolute_url(),
+                },
+                language=applicant.preferred_language,
+                user=applicant,
+            )
+    except BaseException:
+        # The row rolled back; the letter written beside it must go too.
+        if stored_letter:
+            default_storage.delete(stored_letter)
+        raise
     logger.info("Application %s submitted by user %s", locked.pk, by.pk)
     return locked, True
 
 
-def change_application_status(application, *, to, by):
+def write_answers(application, answers):
+    """Copy the wizard's cleaned answers onto the application's typed fields."""
+    about, organisation = answers["about"], answers["organisation"]
+    travel = answers["travel"]
+    application.country_of_residence = about["country_of_residence"]
+    application.region = region_for_country(about["country_of_residence"]) or ""
+    application.gender = about["gender"]
+    application.gender_self_description = about["gender_self_description"]
+    application.languages = about["languages"]
+    application.access_needs = about["access_needs"]
+    application.organisation_name = organisation["organisation_name"]
+    application.organisation_is_sex_worker_led = organisation["organisation_is_sex_worker_led"]
+    application.role = organisation["role"]
+    application.first_time_attendee = organisation["first_time_attendee"]
+    application.previous_scholarships = organisation["previous_scholarships"]
+    application.motivation = {
+        name.removeprefix("q"): text for name, text in answers["motivation"].items()
+    }
+    application.departure_city = travel["departure_city"]
+    application.departure_country = travel["departure_country"]
+    application.visa_needed = travel["visa_needed"]
+    application.support_requested = travel["support_requested"]
+    application.other_funding = travel["other_funding"]
+
+
+def change_application_status(application, *, to, by, allowed_from=None):
     """Move an application to `to` if APPLICATION_TRANSITIONS allows it.
 
-    Side effects: the row is locked and saved; withdrawing records the moment.
-    Raises ScholarshipError (translated) when the change is not allowed.
+    `allowed_from` narrows the states the change may start from (an applicant may
+    withdraw only while nothing is decided); it is checked on the locked row.
+    Side effects: the row is locked and saved; withdrawing records the moment; an
+    audit entry. Raises ScholarshipError (translated) when the change is not allowed.
     """
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
+        if allowed_from is not None and locked.status not in allowed_from:
+            raise ScholarshipError(_("This application can no longer be withdrawn."))
         # A draft is submitted only by submit_application, which writes its answers.
         if (
             locked.status == ApplicationStatus.DRAFT
@@ -163,22 +186,32 @@ def change_application_status(application, *, to, by):
                 _("An application cannot go from “%(current)s” to “%(target)s”.")
                 % {"current": locked.get_status_display(), "target": to.label}
             )
+        previous = locked.status
         locked.status = to
         fields = ["status", "updated_at"]
         if to == ApplicationStatus.WITHDRAWN:
             locked.withdrawn_at = timezone.now()
             fields.append("withdrawn_at")
         locked.save(update_fields=fields)
+        log_action(
+            actor=by,
+            action="application.status_changed",
+            obj=locked,
+            data={"from": previous, "to": to},
+        )
     logger.info("Application %s moved to %s by user %s", locked.pk, to, by.pk)
     application.status, application.withdrawn_at = locked.status, locked.withdrawn_at
     return application
 
 
 def withdraw_application(application, *, by):
-    """The applicant withdraws a submitted application. Raises ScholarshipError otherwise."""
-    if application.status not in WITHDRAWABLE:
-        raise ScholarshipError(_("This application can no longer be withdrawn."))
-    return change_application_status(application, to=ApplicationStatus.WITHDRAWN, by=by)
+    """The applicant withdraws a submitted application. Raises ScholarshipError otherwise.
+
+    The status is checked again under the row lock: a decision taken at the same
+    moment wins over the withdrawal, not the other way round."""
+    return change_application_status(
+        application, to=ApplicationStatus.WITHDRAWN, by=by, allowed_from=WITHDRAWABLE
+    )
 
 
 def clean_abandoned_uploads(*, older_than=timedelta(hours=24)):

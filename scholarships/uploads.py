@@ -1,16 +1,18 @@
 """Uploaded documents: accepted by what they contain, not by their names, and kept private."""
 
 import io
-import uuid
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# A small file can unpack into a huge picture; 40 megapixels is more than any phone.
+MAX_IMAGE_PIXELS = 40_000_000
 
 # Signature at the start of the file → (kind, extensions allowed for it).
 SIGNATURES = [
@@ -31,7 +33,7 @@ def validate_document(upload):
     """Accept a PDF, JPEG or PNG up to 5 MB whose content matches its name.
 
     Images are re-encoded without their metadata (a photo's EXIF can hold the
-    place it was taken). Returns the file to store, under a random name.
+    place it was taken). Returns the file to store; storage names it at random.
     """
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
@@ -59,9 +61,12 @@ def validate_document(upload):
                 _("This PDF file seems damaged. Please save it again and upload it."),
                 code="damaged_pdf",
             )
-        return ContentFile(content, name=f"{uuid.uuid4().hex}.pdf")
+        return ContentFile(content, name=get_valid_filename(upload.name))
     try:
         with Image.open(upload) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ValueError("too many pixels")
             image.load()
             output = io.BytesIO()
             # Saving anew writes the pixels only: no EXIF, no text chunks.
@@ -76,5 +81,5 @@ def validate_document(upload):
             _("This image seems damaged. Please save it again and upload it."),
             code="damaged_image",
         ) from error
-    suffix = "jpg" if kind == "jpeg" else "png"
-    return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.{suffix}")
+    # The name is shown to its author only; storage gives the file a random one.
+    return ContentFile(output.getvalue(), name=get_valid_filename(upload.name))

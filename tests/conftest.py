@@ -36,7 +36,7 @@ def client_for(client):
 
     def sign_in(user):
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
         return client
 
     return sign_in
@@ -60,3 +60,13 @@ def private_storage(settings, tmp_path):
 def fast_password_hashing(settings):
     # Hashing strength is not under test; thousands of users are made.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_to_start_with():
+    # A request leaves its language active in the thread; each test starts in English.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from notifications.enums import EmailStatus
 from notifications.models import OutgoingEmail
 from tests.factories import ApplicationFactory, CallFactory, UserFactory, queue_reset_email
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,7 @@ OUR_APPS = {"accounts", "conferences", "scholarships", "notifications", "payment
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(admin=True))
+    sign_in(client, UserFactory(admin=True))
     return client
 
 
@@ -100,7 +101,7 @@ def test_admin_resends_a_failed_email(admin_client, django_capture_on_commit_cal
 
 
 def test_the_admin_site_is_closed_to_coordinators_without_staff_access(client):
-    client.force_login(UserFactory(coordinator=True))
+    sign_in(client, UserFactory(coordinator=True))
 
     response = client.get(reverse("admin:index"))
 

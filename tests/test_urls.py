@@ -5,94 +5,113 @@ what each person should get: an unexpected 200 (or any 500) is a failure.
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import ApplicationFactory, CallFactory, UserFactory
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
-WHO = ["anonymous", "applicant", "reviewer", "coordinator", "finance", "admin"]
+WHO = [
+    "anonymous",
+    "owner",  # the applicant whose application the URLs name
+    "applicant",  # another applicant
+    "reviewer",
+    "coordinator",
+    "finance",
+    "admin",
+    "unverified",  # a coordinator who has not given a second factor
+]
 LOGIN = 302  # to the login page
+SETUP = 302  # to the second-factor set-up page
 OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, REDIRECT = 200, 403, 404, 405, 302
 
 
-def row(anonymous, applicant, reviewer, coordinator, finance, admin):
+def row(anonymous, owner, applicant, reviewer, coordinator, finance, admin, unverified):
     return dict(
-        zip(WHO, [anonymous, applicant, reviewer, coordinator, finance, admin], strict=True)
+        zip(
+            WHO,
+            [anonymous, owner, applicant, reviewer, coordinator, finance, admin, unverified],
+            strict=True,
+        )
     )
 
 
-OTHERS_APPLICATION = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+def everyone(status, *, anonymous=None, unverified=SETUP):
+    return row(status if anonymous is None else anonymous, *([status] * 6), unverified)
+
+
+APPLICATION = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+ON_APPLICATION = {"public_id": APPLICATION}
 
 # url name → (kwargs, expected status for each person) on GET.
 EXPECTED = {
-    "scholarships:call-list": ({}, row(OK, OK, OK, OK, OK, OK)),
-    "scholarships:call-detail": ({"slug": "open-call"}, row(OK, OK, OK, OK, OK, OK)),
+    "scholarships:call-list": ({}, everyone(OK)),
+    "scholarships:call-detail": ({"slug": "open-call"}, everyone(OK)),
     "scholarships:call-manage-list": (
         {},
-        row(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
+        row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP),
     ),
     "scholarships:call-change-status": (
         {"slug": "open-call"},
-        row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+        everyone(NOT_ALLOWED, anonymous=LOGIN),
     ),
+    # The owner applied already: they are sent to their application.
     "scholarships:application-start": (
         {"slug": "open-call"},
-        row(LOGIN, OK, OK, OK, OK, OK),
+        row(LOGIN, REDIRECT, OK, OK, OK, OK, OK, SETUP),
     ),
-    "scholarships:my-applications": ({}, row(LOGIN, OK, OK, OK, OK, OK)),
-    # Someone else's application: nobody but its author (and, for the letter and the
-    # coordinators' page, coordinators) gets anything but 404.
+    "scholarships:my-applications": ({}, everyone(OK, anonymous=LOGIN)),
     "scholarships:application-detail": (
-        {"public_id": OTHERS_APPLICATION},
-        row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        ON_APPLICATION,
+        row(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, SETUP),
     ),
     "scholarships:application-withdraw": (
-        {"public_id": OTHERS_APPLICATION},
-        row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        ON_APPLICATION,
+        row(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, SETUP),
     ),
     "scholarships:application-letter": (
-        {"public_id": OTHERS_APPLICATION},
-        row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        ON_APPLICATION,
+        row(LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, SETUP),
     ),
+    # Submitted: the wizard sends its owner to the application's page.
     "scholarships:application-step": (
-        {"public_id": OTHERS_APPLICATION, "step": "about"},
-        row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+        {"public_id": APPLICATION, "step": "about"},
+        row(LOGIN, REDIRECT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, SETUP),
     ),
     "scholarships:call-applications": (
         {"slug": "open-call"},
-        row(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
+        row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP),
     ),
     "scholarships:application-manage-detail": (
-        {"public_id": OTHERS_APPLICATION},
-        row(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN),
+        ON_APPLICATION,
+        row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP),
     ),
-    "accounts:signup": ({}, row(OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
-    "accounts:login": ({}, row(OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT)),
-    "accounts:logout": (
+    "accounts:signup": ({}, everyone(REDIRECT, anonymous=OK, unverified=REDIRECT)),
+    "accounts:login": ({}, everyone(REDIRECT, anonymous=OK, unverified=REDIRECT)),
+    "accounts:logout": ({}, everyone(NOT_ALLOWED, anonymous=LOGIN, unverified=NOT_ALLOWED)),
+    "accounts:profile": ({}, everyone(OK, anonymous=LOGIN)),
+    "accounts:set-language": ({}, everyone(NOT_ALLOWED, unverified=NOT_ALLOWED)),
+    # Staff who gave their second factor have one already: back to the profile.
+    "accounts:two-factor-setup": (
         {},
-        row(LOGIN, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+        row(LOGIN, OK, OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, OK),
     ),
-    "accounts:profile": ({}, row(LOGIN, OK, OK, OK, OK, OK)),
-    "accounts:set-language": (
-        {},
-        row(NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
-    ),
-    "accounts:password-reset": ({}, row(OK, OK, OK, OK, OK, OK)),
-    "accounts:password-reset-done": ({}, row(OK, OK, OK, OK, OK, OK)),
+    "accounts:two-factor-verify": ({}, everyone(REDIRECT, anonymous=LOGIN, unverified=REDIRECT)),
+    "accounts:two-factor-disable": ({}, everyone(NOT_ALLOWED, anonymous=LOGIN)),
+    "accounts:password-reset": ({}, everyone(OK)),
+    "accounts:password-reset-done": ({}, everyone(OK)),
     # A made-up token: the page says the link no longer works.
-    "accounts:password-reset-confirm": (
-        {"uidb64": "MQ", "token": "set-password"},
-        row(OK, OK, OK, OK, OK, OK),
-    ),
-    "accounts:password-reset-complete": ({}, row(OK, OK, OK, OK, OK, OK)),
-    "health": ({}, row(OK, OK, OK, OK, OK, OK)),
+    "accounts:password-reset-confirm": ({"uidb64": "MQ", "token": "set-password"}, everyone(OK)),
+    "accounts:password-reset-complete": ({}, everyone(OK)),
+    "health": ({}, everyone(OK, unverified=OK)),
     # The admin site: staff only; others are sent to its login page.
-    "admin:index": ({}, row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, OK)),
+    "admin:index": ({}, row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, OK, SETUP)),
 }
 
 # What a draft call's page gives each person: only coordinators may preview it.
-DRAFT_CALL = row(NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND)
+DRAFT_CALL = row(NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, SETUP)
 
 
 def named_patterns(resolver=None, namespace=""):
@@ -110,26 +129,36 @@ def test_every_url_pattern_is_in_the_table():
     assert set(named_patterns()) | {"admin:index"} == set(EXPECTED)
 
 
-def person(who):
+def person(who, owner):
     if who == "anonymous":
         return None
+    if who == "owner":
+        return owner
     if who == "applicant":
         return UserFactory()
+    if who == "unverified":
+        return UserFactory(coordinator=True)
     return UserFactory(**{who: True})
+
+
+def sign_in_as(client, who, owner):
+    user = person(who, owner)
+    if user:
+        sign_in(client, user, second_factor=who != "unverified")
 
 
 @pytest.mark.parametrize("who", WHO)
 def test_every_url_answers_each_person_as_expected(client, who):
     call = CallFactory(slug="open-call")
-    ApplicationFactory(call=call, public_id=OTHERS_APPLICATION)
-    user = person(who)
-    if user:
-        client.force_login(user)
+    application = ApplicationFactory(call=call, public_id=APPLICATION)
+    application.support_letter.save("x.pdf", ContentFile(b"%PDF-1.4\n%%EOF"), save=True)
+    sign_in_as(client, who, application.applicant)
 
-    answers = {
-        name: client.get(reverse(name, kwargs=kwargs)).status_code
-        for name, (kwargs, _expected) in EXPECTED.items()
-    }
+    answers = {}
+    for name, (kwargs, _expected) in EXPECTED.items():
+        response = client.get(reverse(name, kwargs=kwargs))
+        response.close()
+        answers[name] = response.status_code
 
     assert answers == {name: expected[who] for name, (_kwargs, expected) in EXPECTED.items()}
 
@@ -137,9 +166,7 @@ def test_every_url_answers_each_person_as_expected(client, who):
 @pytest.mark.parametrize("who", WHO)
 def test_a_draft_call_answers_each_person_as_expected(client, who):
     call = CallFactory(draft=True)
-    user = person(who)
-    if user:
-        client.force_login(user)
+    sign_in_as(client, who, UserFactory())
 
     assert client.get(call.get_absolute_url()).status_code == DRAFT_CALL[who]
 
@@ -148,3 +175,13 @@ def test_anonymous_requests_to_private_pages_go_to_the_login_page(client):
     response = client.get(reverse("accounts:profile"))
 
     assert response["Location"] == f"{reverse('accounts:login')}?next=/accounts/profile/"
+
+
+def test_staff_without_a_second_factor_are_sent_to_set_one_up(client):
+    sign_in(client, UserFactory(coordinator=True), second_factor=False)
+
+    response = client.get(reverse("scholarships:call-manage-list"))
+
+    assert response["Location"] == (
+        reverse("accounts:two-factor-setup") + "?next=%2Fmanage%2Fcalls%2F"
+    )

@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.audit import log_action
 from conferences.enums import Region
 
 from ..answers import answer_sections
 from ..enums import WITHDRAWABLE, ApplicationStatus, Gender
 from ..queries import applications_of, applications_visible_to, calls_visible_to
 from ..services import ScholarshipError, withdraw_application
-from .wizard import resume_url
+from .wizard import STEP_NAMES, resume_url
 
 PAGE_SIZE = 25
 
@@ -32,7 +33,9 @@ def my_applications(request):
         }
         for application in applications
     ]
-    return render(request, "scholarships/my_applications.html", {"rows": rows, "total_steps": 7})
+    return render(
+        request, "scholarships/my_applications.html", {"rows": rows, "total_steps": len(STEP_NAMES)}
+    )
 
 
 def application_detail(request, public_id):
@@ -76,6 +79,7 @@ def application_letter(request, public_id):
     )
     if application is None or not application.support_letter:
         raise Http404
+    log_action(actor=request.user, action="application.letter_downloaded", obj=application)
     letter = application.support_letter
     extension = letter.name.rsplit(".", 1)[-1]
     response = FileResponse(
@@ -126,6 +130,7 @@ def call_applications(request, slug):
 @permission_required("scholarships.manage_calls", raise_exception=True)
 def application_manage_detail(request, public_id):
     application = get_object_or_404(applications_visible_to(request.user), public_id=public_id)
+    log_action(actor=request.user, action="application.viewed", obj=application)
     return render(
         request,
         "scholarships/application_manage_detail.html",

@@ -12,7 +12,7 @@ from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
 from ..answers import answer_sections
-from ..enums import ApplicationStatus
+from ..enums import ApplicationStatus, CallStatus
 from ..forms import APPLICATION_STEPS, EligibilityForm, step_data
 from ..queries import applications_of, call_with_questions
 from ..services import ScholarshipError, start_application, submit_application
@@ -23,7 +23,7 @@ STEP_NAMES = [name for name, _form in APPLICATION_STEPS]
 
 def application_start(request, slug):
     """The call's eligibility questions; a draft exists only once they are passed."""
-    call = get_object_or_404(call_with_questions(), slug=slug, status="published")
+    call = get_object_or_404(call_with_questions(), slug=slug, status=CallStatus.PUBLISHED)
     existing = applications_of(request.user).filter(call=call).first()
     if existing:
         return redirect(resume_url(existing))
@@ -124,7 +124,11 @@ class ApplicationWizard(NamedUrlWizardView):
     def post(self, request, *args, **kwargs):
         step = kwargs.get("step")
         goto = request.POST.get("wizard_goto_step")
-        if goto in STEP_NAMES and STEP_NAMES.index(goto) < STEP_NAMES.index(step or goto):
+        if (
+            step in STEP_NAMES
+            and goto in STEP_NAMES
+            and STEP_NAMES.index(goto) < STEP_NAMES.index(step)
+        ):
             return redirect(self.get_step_url(goto))
         management = ManagementForm(request.POST, prefix=self.prefix)
         if (

@@ -8,7 +8,7 @@ from cryptography.fernet import Fernet
 from django.core import serializers
 from django.db import connection
 
-from accounts.fields import DecryptionError, _fernet, rotate
+from config.fields import DecryptionError, _fernet, rotate
 from scholarships.models import Application
 from tests.factories import ApplicationFactory
 

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import UserFactory
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_a_missing_call_text_falls_back_to_english(client):
 
 def test_signed_in_switch_is_remembered_on_the_account(client):
     user = UserFactory(preferred_language="en")
-    client.force_login(user)
+    sign_in(client, user)
 
     client.post(reverse("accounts:set-language"), {"language": "zh-hans", "next": "/"})
 
@@ -72,7 +73,7 @@ def test_signed_in_switch_is_remembered_on_the_account(client):
 
 def test_an_unknown_language_changes_nothing(client):
     user = UserFactory(preferred_language="fr")
-    client.force_login(user)
+    sign_in(client, user)
 
     client.post(reverse("accounts:set-language"), {"language": "xx", "next": "/"})
 

@@ -8,6 +8,7 @@ from django.utils import translation
 from accounts.models import User
 from notifications.models import OutgoingEmail
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,7 @@ def test_login_with_a_wrong_password_fails(client):
 
 def test_profile_saves_language_and_time_zone(client):
     user = UserFactory()
-    client.force_login(user)
+    sign_in(client, user)
 
     response = client.post(
         reverse("accounts:profile"),
@@ -146,7 +147,7 @@ def test_profile_saves_language_and_time_zone(client):
 
 def test_profile_cannot_change_email_or_roles(client):
     user = UserFactory(email="rosa@example.org")
-    client.force_login(user)
+    sign_in(client, user)
 
     client.post(
         reverse("accounts:profile"),

@@ -6,6 +6,7 @@ from tests.factories import (
     MotivationQuestionFactory,
     UserFactory,
 )
+from tests.helpers import sign_in
 
 
 @pytest.fixture
@@ -26,5 +27,5 @@ def call(db):
 @pytest.fixture
 def applicant(client):
     user = UserFactory(preferred_language="en")
-    client.force_login(user)
+    sign_in(client, user)
     return user

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from scholarships.enums import ApplicationStatus
 from tests.factories import ApplicationFactory, CallFactory, UserFactory
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def test_another_persons_application_draft_and_letter_are_not_found(
     client, letter_application, role
 ):
     draft = ApplicationFactory(is_draft=True, call=CallFactory())
-    client.force_login(UserFactory(**({} if role == "applicant" else {role: True})))
+    sign_in(client, UserFactory(**({} if role == "applicant" else {role: True})))
 
     for url in urls_of(letter_application)[:2] + urls_of(draft):
         assert client.get(url).status_code == 404, url
@@ -51,7 +52,7 @@ def test_another_persons_application_draft_and_letter_are_not_found(
 
 
 def test_the_author_downloads_their_letter_as_a_private_attachment(client, letter_application):
-    client.force_login(letter_application.applicant)
+    sign_in(client, letter_application.applicant)
 
     response = client.get(urls_of(letter_application)[2])
 
@@ -66,14 +67,14 @@ def test_the_author_downloads_their_letter_as_a_private_attachment(client, lette
 
 def test_an_application_without_letter_has_no_letter_url(client):
     application = ApplicationFactory()
-    client.force_login(application.applicant)
+    sign_in(client, application.applicant)
 
     assert client.get(urls_of(application)[2]).status_code == 404
 
 
 def test_uploads_are_not_served_from_any_public_path(client, letter_application):
     name = letter_application.support_letter.name
-    client.force_login(letter_application.applicant)
+    sign_in(client, letter_application.applicant)
 
     for url in (f"/private/{name}", f"/media/{name}", f"/static/{name}", f"/{name}"):
         assert client.get(url).status_code == 404
@@ -82,7 +83,7 @@ def test_uploads_are_not_served_from_any_public_path(client, letter_application)
 @pytest.mark.parametrize("role", ["applicant", "reviewer", "finance"])
 def test_only_coordinators_list_a_calls_applications(client, role):
     application = ApplicationFactory()
-    client.force_login(UserFactory(**({} if role == "applicant" else {role: True})))
+    sign_in(client, UserFactory(**({} if role == "applicant" else {role: True})))
 
     url = reverse("scholarships:call-applications", kwargs={"slug": application.call.slug})
     assert client.get(url).status_code == 403
@@ -94,7 +95,7 @@ def test_only_coordinators_list_a_calls_applications(client, role):
 
 def test_coordinators_never_see_drafts(client):
     draft = ApplicationFactory(is_draft=True)
-    client.force_login(UserFactory(coordinator=True))
+    sign_in(client, UserFactory(coordinator=True))
 
     detail = reverse(
         "scholarships:application-manage-detail", kwargs={"public_id": draft.public_id}
@@ -115,7 +116,7 @@ def test_coordinator_list_filters_by_status_region_and_gender(client):
         call=call, region="europe", gender="transgender", status=ApplicationStatus.WITHDRAWN
     )
     ApplicationFactory(region="europe", gender="transgender")  # another call
-    client.force_login(UserFactory(coordinator=True))
+    sign_in(client, UserFactory(coordinator=True))
 
     response = client.get(
         reverse("scholarships:call-applications", kwargs={"slug": call.slug}),
@@ -127,7 +128,7 @@ def test_coordinator_list_filters_by_status_region_and_gender(client):
 
 def test_coordinator_list_ignores_unknown_filter_values(client):
     application = ApplicationFactory()
-    client.force_login(UserFactory(coordinator=True))
+    sign_in(client, UserFactory(coordinator=True))
 
     response = client.get(
         reverse("scholarships:call-applications", kwargs={"slug": application.call.slug}),
@@ -142,7 +143,7 @@ def test_coordinator_list_ignores_unknown_filter_values(client):
 def test_coordinator_list_is_paginated_by_25(client):
     call = CallFactory()
     ApplicationFactory.create_batch(30, call=call)
-    client.force_login(UserFactory(coordinator=True))
+    sign_in(client, UserFactory(coordinator=True))
     url = reverse("scholarships:call-applications", kwargs={"slug": call.slug})
 
     first, second = client.get(url), client.get(url, {"page": 2})
@@ -156,11 +157,11 @@ def test_coordinator_list_is_paginated_by_25(client):
 def test_coordinator_list_query_count_does_not_grow(client, django_assert_num_queries, rows):
     call = CallFactory()
     ApplicationFactory.create_batch(rows, call=call)
-    client.force_login(UserFactory(coordinator=True))
+    sign_in(client, UserFactory(coordinator=True))
     url = reverse("scholarships:call-applications", kwargs={"slug": call.slug})
 
-    # session, user, call, count, page of applications
-    with django_assert_num_queries(5):
+    # session, user, second-factor device, call, count, page of applications
+    with django_assert_num_queries(6):
         client.get(url)
 
 
@@ -168,7 +169,7 @@ def test_coordinator_reads_every_answer_of_an_application(client):
     application = ApplicationFactory(
         access_needs="Sign language", gender_self_description="Two-spirit"
     )
-    client.force_login(UserFactory(coordinator=True))
+    sign_in(client, UserFactory(coordinator=True))
 
     page = client.get(
         reverse(

@@ -16,6 +16,7 @@ from notifications.models import OutgoingEmail
 from scholarships.enums import ApplicationStatus
 from scholarships.models import Application
 from tests.factories import CallFactory
+from tests.helpers import sign_in
 from tests.scholarships.journey import (
     PREFIX,
     eligible_answers,
@@ -185,7 +186,7 @@ def test_resuming_on_another_device_continues_where_it_stopped(client, call, app
     post_step(client, application, "organisation", answers["organisation"])
     client.logout()
 
-    client.force_login(applicant)  # a fresh session, as from a phone after a crash
+    sign_in(client, applicant)  # a fresh session, as from a phone after a crash
     response = client.get(reverse("scholarships:application-start", kwargs={"slug": call.slug}))
     assert response["Location"] == step_url(application, "motivation")
 
@@ -569,7 +570,7 @@ def test_submission_after_the_deadline_is_refused_kindly_and_the_draft_stays_rea
     post_step(client, application, "documents", {})
 
     with time_machine.travel(call.closes_at + timedelta(seconds=1)):
-        client.force_login(applicant)  # the session would have expired by then
+        sign_in(client, applicant)  # the session would have expired by then
         response = post_step(client, application, "review", {"review-consent": "on"}, follow=True)
         page = response.content.decode()
 
@@ -586,7 +587,7 @@ def test_the_deadline_is_decided_by_the_servers_clock_at_the_exact_second(
     post_step(client, application, "documents", {})
 
     with time_machine.travel(call.closes_at - timedelta(seconds=1), tick=False):
-        client.force_login(applicant)
+        sign_in(client, applicant)
         post_step(client, application, "review", {"review-consent": "on"})
 
     assert Application.objects.get().status == ApplicationStatus.SUBMITTED

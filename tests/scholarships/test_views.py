@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from scholarships.enums import CallStatus
 from tests.factories import CallFactory, ConferenceFactory, UserFactory, aware
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,14 +38,14 @@ def test_home_page_query_count_does_not_grow_with_calls(client, django_assert_nu
 def test_a_draft_call_is_not_found_for_anyone_but_coordinators(client, who):
     call = CallFactory(draft=True)
     if who:
-        client.force_login(UserFactory(**({} if who == "applicant" else {who: True})))
+        sign_in(client, UserFactory(**({} if who == "applicant" else {who: True})))
 
     assert client.get(call.get_absolute_url()).status_code == 404
 
 
 def test_a_coordinator_previews_a_draft_call(client):
     call = CallFactory(draft=True, title={"en": "Youth call"})
-    client.force_login(UserFactory(coordinator=True))
+    sign_in(client, UserFactory(coordinator=True))
 
     response = client.get(call.get_absolute_url())
 
@@ -82,7 +83,7 @@ def test_deadline_is_shown_in_the_calls_and_the_visitors_zone_across_a_dst_chang
         opens_at=aware("America/New_York", 2027, 2, 1, 9, 0),
         closes_at=aware("America/New_York", 2027, 3, 14, 23, 59),
     )
-    client.force_login(UserFactory(time_zone="Europe/Paris"))
+    sign_in(client, UserFactory(time_zone="Europe/Paris"))
 
     response = client.get(call.get_absolute_url())
 
@@ -129,10 +130,10 @@ def test_a_bogus_time_zone_cookie_is_ignored(client, open_call):
 def test_manage_list_shows_every_call_to_coordinators_only(client):
     CallFactory(title={"en": "Public call"})
     CallFactory(title={"en": "Secret draft"}, draft=True)
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     assert client.get(reverse("scholarships:call-manage-list")).status_code == 403
 
-    client.force_login(UserFactory(coordinator=True))
+    sign_in(client, UserFactory(coordinator=True))
     page = client.get(reverse("scholarships:call-manage-list")).content.decode()
 
     assert "Public call" in page and "Secret draft" in page
@@ -140,7 +141,7 @@ def test_manage_list_shows_every_call_to_coordinators_only(client):
 
 def test_coordinator_publishes_a_draft(client):
     call = CallFactory(draft=True)
-    client.force_login(UserFactory(coordinator=True))
+    sign_in(client, UserFactory(coordinator=True))
 
     response = client.post(
         reverse("scholarships:call-change-status", kwargs={"slug": call.slug}),
@@ -155,7 +156,7 @@ def test_coordinator_publishes_a_draft(client):
 @pytest.mark.parametrize("status", ["archived", "approved", ""])
 def test_a_refused_status_change_says_why_and_changes_nothing(client, status):
     call = CallFactory(draft=True)
-    client.force_login(UserFactory(coordinator=True))
+    sign_in(client, UserFactory(coordinator=True))
 
     response = client.post(
         reverse("scholarships:call-change-status", kwargs={"slug": call.slug}),
@@ -170,7 +171,7 @@ def test_a_refused_status_change_says_why_and_changes_nothing(client, status):
 
 def test_an_applicant_cannot_change_a_calls_status(client):
     call = CallFactory()
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
 
     response = client.post(
         reverse("scholarships:call-change-status", kwargs={"slug": call.slug}),

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from scholarships.models import Application
 from tests.factories import UserFactory
+from tests.helpers import sign_in
 from tests.scholarships.journey import fill_all, post_step, start, step_url, valid_answers
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ texts = st.one_of(st.sampled_from(SPECIAL), st.text(max_size=300))
 
 @pytest.fixture
 def journey(client, call):
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     application = start(client, call)
     fill_all(client, call, application)
     post_step(client, application, "documents", {})

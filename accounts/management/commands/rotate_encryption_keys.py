@@ -2,7 +2,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.fields import EncryptedJSONField, EncryptedTextField
+from config.fields import EncryptedJSONField, EncryptedTextField
 
 
 def encrypted_fields(model):
