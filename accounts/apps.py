@@ -9,14 +9,18 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
-        from .audit import log_action
+        user_logged_in.connect(audit_login, dispatch_uid="audit_login")
+        user_login_failed.connect(audit_login_failure, dispatch_uid="audit_login_failed")
 
-        def logged_in(sender, request, user, **kwargs):
-            log_action(actor=user, action="login.succeeded", request=request)
 
-        def login_failed(sender, credentials, request=None, **kwargs):
-            # Never the address that was tried: it may not be anyone's.
-            log_action(actor=None, action="login.failed", request=request)
+def audit_login(sender, request, user, **kwargs):
+    from .audit import log_action
 
-        user_logged_in.connect(logged_in, dispatch_uid="audit_login")
-        user_login_failed.connect(login_failed, dispatch_uid="audit_login_failed")
+    log_action(actor=user, action="login.succeeded", request=request)
+
+
+def audit_login_failure(sender, credentials, request=None, **kwargs):
+    from .audit import log_action
+
+    # Never the address that was tried: it may be nobody's, or somebody's secret.
+    log_action(actor=None, action="login.failed", request=request)

@@ -46,3 +46,4 @@ needs_second_factor = is_staff_role | is_admin_site_user
 
 rules.add_perm("accounts.view_own_profile", is_signed_in)
 rules.add_perm("accounts.edit_profile", is_self)
+rules.add_perm("accounts.read_audit_log", is_coordinator)

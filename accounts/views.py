@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
@@ -11,6 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from .audit import AuditEntry, log_action
 from .forms import LocalisedPasswordResetForm, ProfileForm, SignupForm, ThrottledLoginForm
 from .middleware import has_confirmed_device
 from .rules import needs_second_factor
@@ -98,3 +100,23 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
+
+
+@permission_required("accounts.read_audit_log", raise_exception=True)
+def audit_log(request):
+    """Coordinators read who saw or changed what; filtered by action or object."""
+    entries = AuditEntry.objects.select_related("actor").order_by("-created_at", "-id")
+    action = request.GET.get("action", "")
+    if action:
+        entries = entries.filter(action=action)
+    reference = request.GET.get("object", "").strip()
+    if reference:
+        entries = entries.filter(object_id=reference)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
+    log_action(actor=request.user, action="audit.read", request=request)
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {"page": page, "actions": list(actions), "action": action, "reference": reference},
+    )

@@ -29,6 +29,7 @@ def test_every_model_of_ours_is_in_the_admin():
 
     assert registered == {
         "accounts.User",
+        "accounts.AuditEntry",
         "conferences.Conference",
         "conferences.CountryRegion",
         "scholarships.Call",
@@ -43,6 +44,7 @@ def test_every_admin_list_and_change_page_opens(admin_client):
     email = queue_reset_email(user)
     objects = {
         "accounts.User": user,
+        "accounts.AuditEntry": None,
         "conferences.Conference": call.conference,
         "conferences.CountryRegion": None,
         "scholarships.Call": call,

@@ -105,6 +105,10 @@ EXPECTED = {
     # A made-up token: the page says the link no longer works.
     "accounts:password-reset-confirm": ({"uidb64": "MQ", "token": "set-password"}, everyone(OK)),
     "accounts:password-reset-complete": ({}, everyone(OK)),
+    "audit-log": (
+        {},
+        row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP),
+    ),
     "health": ({}, everyone(OK, unverified=OK)),
     # The admin site: staff only; others are sent to its login page.
     "admin:index": ({}, row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, OK, SETUP)),

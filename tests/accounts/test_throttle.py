@@ -1,0 +1,94 @@
+import re
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.audit import AuditEntry
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+THROTTLED = "Too many attempts. Please wait a few minutes and try again."
+
+
+def attempt(client, email, password="wrong-password", ip="198.51.100.7"):
+    return client.post(
+        reverse("accounts:login"), {"username": email, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def visible_text(response):
+    # The page without its per-request CSRF token.
+    return re.sub(r'value="[A-Za-z0-9]{64}"', "", response.content.decode())
+
+
+def test_an_account_is_throttled_after_five_failures_even_with_the_right_password(client):
+    UserFactory(email="amara@example.org")
+    for _ in range(5):
+        assert THROTTLED not in attempt(client, "amara@example.org").content.decode()
+
+    response = attempt(client, "amara@example.org", password=PASSWORD)
+
+    assert THROTTLED in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    with time_machine.travel(timezone.now() + timezone.timedelta(minutes=16)):
+        assert attempt(client, "amara@example.org", password=PASSWORD).status_code == 302
+
+
+def test_known_and_unknown_addresses_get_the_same_answers(client):
+    UserFactory(email="amara@example.org")
+
+    for _ in range(5):
+        known, unknown = attempt(client, "amara@example.org"), attempt(client, "nobody@example.org")
+        assert visible_text(known).replace("amara", "X") == visible_text(unknown).replace(
+            "nobody", "X"
+        )
+    known, unknown = attempt(client, "amara@example.org"), attempt(client, "nobody@example.org")
+
+    assert THROTTLED in known.content.decode() and THROTTLED in unknown.content.decode()
+
+
+def test_one_network_is_throttled_after_twenty_failures_across_accounts(client):
+    for number in range(20):
+        attempt(client, f"person{number}@example.org", ip="203.0.113.9")
+
+    assert THROTTLED in attempt(client, "someone@example.org", ip="203.0.113.200").content.decode()
+    assert THROTTLED not in attempt(client, "someone@example.org", ip="192.0.2.1").content.decode()
+
+
+def test_a_successful_login_forgets_the_accounts_failures(client):
+    UserFactory(email="amara@example.org")
+    for _ in range(4):
+        attempt(client, "amara@example.org")
+    attempt(client, "amara@example.org", password=PASSWORD)
+    client.logout()
+
+    for _ in range(4):
+        attempt(client, "amara@example.org")
+
+    assert attempt(client, "amara@example.org", password=PASSWORD).status_code == 302
+
+
+def test_password_resets_are_throttled_silently(client, django_capture_on_commit_callbacks):
+    UserFactory(email="amara@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            client.post(reverse("accounts:password-reset"), {"email": "amara@example.org"})
+            for _ in range(8)
+        ]
+
+    assert {response.status_code for response in answers} == {302}
+    assert len(mail.outbox) == 5
+
+
+def test_failed_logins_are_logged_without_the_address_tried(client):
+    attempt(client, "secret-person@example.org")
+
+    entry = AuditEntry.objects.get(action="login.failed")
+    assert entry.actor is None
+    assert entry.ip_network == "198.51.100.0"
+    assert "secret-person" not in str(entry.data)

@@ -1,0 +1,163 @@
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.audit import AuditEntry
+from accounts.two_factor import RecoveryCode, RecoveryCodeDevice, TOTPDevice
+from tests.factories import PASSWORD, UserFactory
+from tests.helpers import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def log_in(client, user):
+    return client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
+
+
+def set_up(client, user):
+    """Walk the set-up pages; return the device and the recovery codes shown."""
+    client.post(reverse("accounts:two-factor-setup"), {"start": "1"})
+    device = TOTPDevice.objects.get(user=user)
+    page = client.post(
+        reverse("accounts:two-factor-setup"), {"code": device.current_token()}
+    ).content.decode()
+    return TOTPDevice.objects.get(pk=device.pk), re.findall(
+        r"<code>([0-9a-f]{4}-[0-9a-f]{4})</code>", page
+    )
+
+
+def test_a_coordinator_sets_up_an_app_and_reaches_staff_pages():
+    from django.test import Client
+
+    client = Client()
+    user = UserFactory(coordinator=True)
+    log_in(client, user)
+    assert client.get(reverse("scholarships:call-manage-list"))["Location"].startswith(
+        reverse("accounts:two-factor-setup")
+    )
+    intro = client.get(reverse("accounts:two-factor-setup"))
+    assert intro.status_code == 200 and "<svg" not in intro.content.decode()
+    assert not TOTPDevice.objects.exists()  # a GET creates nothing
+
+    shown = client.post(reverse("accounts:two-factor-setup"), {"start": "1"}).content.decode()
+    assert "<svg" in shown
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert device.secret_for_typing.replace(" ", "") in shown.replace(" ", "")
+    wrong = client.post(reverse("accounts:two-factor-setup"), {"code": "000000"})
+    assert "This code is not right." in wrong.content.decode()
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=2)):  # after the slow-down
+        device, codes = set_up(client, user)
+
+    assert device.confirmed and len(codes) == 10
+    assert client.get(reverse("scholarships:call-manage-list")).status_code == 200
+    assert AuditEntry.objects.filter(actor=user, action="two_factor.enabled").count() == 1
+
+
+def test_next_login_asks_for_the_code_and_a_code_works_once(client):
+    user = UserFactory(finance=True)
+    sign_in(client, user)
+    device = TOTPDevice.objects.get(user=user)
+    client.logout()
+
+    log_in(client, user)
+    assert client.get(reverse("accounts:profile"))["Location"].startswith(
+        reverse("accounts:two-factor-verify")
+    )
+    code = device.current_token()
+    response = client.post(
+        reverse("accounts:two-factor-verify"), {"code": code, "next": "/accounts/profile/"}
+    )
+    assert response["Location"] == "/accounts/profile/"
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+    client.logout()
+    log_in(client, user)
+    again = client.post(reverse("accounts:two-factor-verify"), {"code": code})
+    assert again.status_code == 200  # the same code is refused the second time
+    assert client.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_wrong_codes_slow_down_further_tries(client):
+    user = UserFactory(reviewer=True)
+    sign_in(client, user)
+    device = TOTPDevice.objects.get(user=user)
+    client.logout()
+    log_in(client, user)
+    verify = reverse("accounts:two-factor-verify")
+    start = timezone.now()
+
+    with time_machine.travel(start, tick=False):
+        client.post(verify, {"code": "123456"})  # 1st failure: 1 s to wait
+        assert client.post(verify, {"code": device.current_token()}).status_code == 200
+    with time_machine.travel(start + timedelta(seconds=2), tick=False):
+        client.post(verify, {"code": "123456"})  # 2nd failure: 2 s to wait
+    with time_machine.travel(start + timedelta(seconds=3), tick=False):
+        assert client.post(verify, {"code": device.current_token()}).status_code == 200
+    with time_machine.travel(start + timedelta(seconds=5), tick=False):
+        assert client.post(verify, {"code": device.current_token()}).status_code == 302
+
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
+
+
+def test_a_recovery_code_works_once_and_is_stored_hashed(client):
+    user = UserFactory(coordinator=True)
+    log_in(client, user)
+    _device, codes = set_up(client, user)
+    client.logout()
+
+    log_in(client, user)
+    assert client.post(reverse("accounts:two-factor-verify"), {"code": codes[0]}).status_code == 302
+    client.logout()
+    log_in(client, user)
+    assert client.post(reverse("accounts:two-factor-verify"), {"code": codes[0]}).status_code == 200
+    assert RecoveryCodeDevice.objects.get(user=user).remaining() == 9
+    stored = list(RecoveryCode.objects.values_list("code_hash", flat=True))
+    assert not set(codes) & set(stored)
+    assert all(code.replace("-", "") not in "".join(stored) for code in codes)
+
+
+def test_the_authenticator_secret_is_encrypted_in_the_database(client):
+    user = UserFactory(coordinator=True)
+    log_in(client, user)
+    device, _codes = set_up(client, user)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key FROM accounts_totpdevice WHERE id = %s", [device.pk])
+        (raw,) = cursor.fetchone()
+
+    assert device.key not in raw and raw.startswith("gAAAAA")
+
+
+def test_an_applicant_may_turn_it_on_and_off_but_staff_may_not_turn_it_off(client):
+    applicant = UserFactory()
+    log_in(client, applicant)
+    set_up(client, applicant)
+    client.post(reverse("accounts:two-factor-disable"))
+    assert not TOTPDevice.objects.filter(user=applicant).exists()
+
+    staff = UserFactory(coordinator=True)
+    sign_in(client, staff)
+    client.post(reverse("accounts:two-factor-disable"))
+    assert TOTPDevice.objects.filter(user=staff).exists()
+
+
+def test_an_outside_next_address_is_ignored(client):
+    user = UserFactory(coordinator=True)
+    sign_in(client, user)
+    device = TOTPDevice.objects.get(user=user)
+    client.logout()
+    log_in(client, user)
+
+    response = client.post(
+        reverse("accounts:two-factor-verify"),
+        {"code": device.current_token(), "next": "https://evil.example/"},
+    )
+
+    assert response["Location"] == reverse("scholarships:call-list")
