@@ -130,3 +130,21 @@ class TokenForm(forms.Form):
         ),
         help_text=_("The six digits your app shows, or one of your recovery codes."),
     )
+
+
+class ConfirmPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This password is not right."), code="wrong_password")
+        return password

@@ -1,9 +1,12 @@
+import json
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
@@ -13,8 +16,15 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from .audit import AuditEntry, log_action
-from .forms import LocalisedPasswordResetForm, ProfileForm, SignupForm, ThrottledLoginForm
+from .forms import (
+    ConfirmPasswordForm,
+    LocalisedPasswordResetForm,
+    ProfileForm,
+    SignupForm,
+    ThrottledLoginForm,
+)
 from .middleware import has_confirmed_device
+from .personal_data import erase_account, export_personal_data
 from .rules import needs_second_factor
 
 
@@ -120,3 +130,31 @@ def audit_log(request):
         "accounts/audit_log.html",
         {"page": page, "actions": list(actions), "action": action, "reference": reference},
     )
+
+
+def my_data(request):
+    """Everything held about the person, readable; and a JSON download of it."""
+    data = export_personal_data(request.user)
+    if request.GET.get("format") == "json":
+        log_action(actor=request.user, action="personal_data.exported", request=request)
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+        return response
+    log_action(actor=request.user, action="personal_data.viewed", request=request)
+    return render(request, "accounts/my_data.html", {"data": data})
+
+
+@sensitive_post_parameters("password")
+def delete_account(request):
+    """Erase the account after the person confirms with their password."""
+    form = ConfirmPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        erase_account(user)
+        messages.success(request, _("Your account and your personal data are erased."))
+        return redirect("scholarships:call-list")
+    return render(request, "accounts/delete_account.html", {"form": form})

@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from i18nfield.admin import I18nModelAdmin
 
@@ -30,7 +32,7 @@ class CallAdmin(I18nModelAdmin):
     list_select_related = ["conference"]
     readonly_fields = ["status"]
     date_hierarchy = "closes_at"
-    actions = ["publish", "unpublish", "archive"]
+    actions = ["publish", "unpublish", "archive", "preview_retention"]
 
     def _change_status(self, request, queryset, target):
         for call in queryset:
@@ -53,6 +55,27 @@ class CallAdmin(I18nModelAdmin):
     @admin.action(description=_("Archive the selected calls"), permissions=["manage"])
     def archive(self, request, queryset):
         self._change_status(request, queryset, CallStatus.ARCHIVED)
+
+    @admin.action(description=_("Preview what retention will erase"), permissions=["manage"])
+    def preview_retention(self, request, queryset):
+        today = timezone.localdate()
+        for call in queryset.select_related("conference"):
+            live = call.applications.filter(anonymised_at__isnull=True)
+            self.message_user(
+                request,
+                _(
+                    "%(call)s: personal data is kept until %(date)s%(due)s. "
+                    "%(applications)d application(s) and %(letters)d letter(s) will be erased."
+                )
+                % {
+                    "call": call,
+                    "date": date_format(call.retention_ends_on),
+                    "due": _(" (due now)") if call.retention_ends_on < today else "",
+                    "applications": live.count(),
+                    "letters": live.exclude(support_letter="").count(),
+                },
+                messages.INFO,
+            )
 
 
 @admin.register(Application)

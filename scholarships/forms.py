@@ -35,6 +35,7 @@ class CallForm(I18nModelForm):
             "number_of_awards",
             "reviewers_per_application",
             "support_offered",
+            "retention_days",
         ]
         help_texts = {
             "opens_at": _("In the conference's time zone."),

@@ -1,5 +1,6 @@
 import uuid
 import zoneinfo
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -52,6 +53,15 @@ class Call(models.Model):
     support_offered = models.JSONField(
         _("kinds of support offered"), default=list, validators=[validate_support_kinds]
     )
+    retention_days = models.PositiveIntegerField(
+        _("days personal data is kept after the conference"),
+        default=730,
+        validators=[MinValueValidator(30)],
+        help_text=_(
+            "After this many days from the conference's last day, applications are "
+            "anonymised: personal answers and letters erased, totals kept."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -93,6 +103,10 @@ class Call(models.Model):
 
     def has_closed(self, now=None):
         return (now or timezone.now()) >= self.closes_at
+
+    @property
+    def retention_ends_on(self):
+        return self.conference.end_date + timedelta(days=self.retention_days)
 
     def has_opened(self, now=None):
         return (now or timezone.now()) >= self.opens_at
@@ -164,9 +178,12 @@ class Application(models.Model):
     call = models.ForeignKey(
         Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications"
     )
+    # Empty once the application is anonymised (retention, or the account erased).
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("applicant"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="applications",
     )
@@ -218,6 +235,7 @@ class Application(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("application")

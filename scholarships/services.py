@@ -246,3 +246,101 @@ def clean_abandoned_uploads(*, older_than=timedelta(hours=24)):
                 storage.delete(path)
                 deleted += 1
     return deleted
+
+
+# What anonymisation erases; region, gender category, countries, dates and statuses
+# stay, so that totals and reports still add up.
+ERASED_ON_ANONYMISATION = {
+    "gender_self_description": "",
+    "access_needs": "",
+    "organisation_name": "",
+    "role": "",
+    "previous_scholarships": "",
+    "motivation": {},
+    "departure_city": "",
+    "other_funding": "",
+    "draft": {},
+}
+
+
+def anonymise_application(application):
+    """Erase what identifies the applicant; keep what the totals need.
+
+    Side effects: personal answers emptied, the support letter and any wizard uploads
+    deleted, the link to the account cut; a draft is deleted outright.
+    """
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        folder = f"{UPLOAD_FOLDER}/{locked.public_id.hex}"
+        if default_storage.exists(folder):
+            for name in default_storage.listdir(folder)[1]:
+                default_storage.delete(f"{folder}/{name}")
+        if locked.status == ApplicationStatus.DRAFT:
+            locked.delete()
+            return None
+        if locked.support_letter:
+            locked.support_letter.delete(save=False)
+        for field, empty in ERASED_ON_ANONYMISATION.items():
+            setattr(locked, field, empty)
+        locked.applicant = None
+        locked.anonymised_at = timezone.now()
+        locked.save()
+    log_action(actor=None, action="application.anonymised", obj=locked)
+    return locked
+
+
+def applications_due_for_retention(today=None):
+    """Applications of calls whose retention period after the conference has ended."""
+    today = today or timezone.localdate()
+    due = [
+        call.pk
+        for call in Call.objects.select_related("conference")
+        if call.retention_ends_on < today
+    ]
+    return Application.objects.filter(call__in=due, anonymised_at__isnull=True)
+
+
+def apply_retention(today=None):
+    """Anonymise every application whose call's retention period is over.
+
+    Returns (anonymised, drafts deleted). Run daily: `manage.py apply_retention`.
+    """
+    anonymised = deleted = 0
+    for application in applications_due_for_retention(today):
+        if anonymise_application(application) is None:
+            deleted += 1
+        else:
+            anonymised += 1
+    return anonymised, deleted
+
+
+def export_applications(user):
+    """The person's applications, every answer included, for their data export."""
+    from .answers import answer_sections
+
+    return [
+        {
+            "reference": str(application.public_id),
+            "call": str(application.call.title),
+            "status": application.status,
+            "created_at": application.created_at.isoformat(),
+            "submitted_at": application.submitted_at.isoformat()
+            if application.submitted_at
+            else None,
+            "answers": {
+                str(section["title"]): {str(label): value for label, value in section["rows"]}
+                for section in answer_sections(application)
+            },
+            "consent_version": application.consent_version,
+            "has_support_letter": bool(application.support_letter),
+        }
+        for application in Application.objects.filter(applicant=user).select_related(
+            "call__conference"
+        )
+    ]
+
+
+def erase_applications(user):
+    """For an account being erased: drafts deleted, the other applications anonymised."""
+    for application in Application.objects.filter(applicant=user):
+        anonymise_application(application)

@@ -71,6 +71,7 @@ def test_a_call_created_in_the_admin_is_read_in_the_conference_zone(admin_client
         "closes_at_1": "23:59",
         "number_of_awards": "12",
         "reviewers_per_application": "3",
+        "retention_days": "730",
         "support_offered": ["airfare"],
     }
     for inline in ("eligibility_questions", "motivation_questions"):

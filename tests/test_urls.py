@@ -92,6 +92,8 @@ EXPECTED = {
     "accounts:login": ({}, everyone(REDIRECT, anonymous=OK, unverified=REDIRECT)),
     "accounts:logout": ({}, everyone(NOT_ALLOWED, anonymous=LOGIN, unverified=NOT_ALLOWED)),
     "accounts:profile": ({}, everyone(OK, anonymous=LOGIN)),
+    "accounts:my-data": ({}, everyone(OK, anonymous=LOGIN)),
+    "accounts:delete-account": ({}, everyone(OK, anonymous=LOGIN)),
     "accounts:set-language": ({}, everyone(NOT_ALLOWED, unverified=NOT_ALLOWED)),
     # Staff who gave their second factor have one already: back to the profile.
     "accounts:two-factor-setup": (

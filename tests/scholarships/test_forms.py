@@ -15,6 +15,7 @@ def form_data(conference, **changes):
         "closes_at": "2027-03-28 23:59",
         "number_of_awards": "20",
         "reviewers_per_application": "2",
+        "retention_days": "730",
         "support_offered": ["airfare", "per_diem"],
     }
     for name in ("title", "summary", "description", "eligibility"):
