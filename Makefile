@@ -46,6 +46,7 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (emails are printed below by the task worker)."
+	@echo "Staff demo logins ask for a code: DEBUG=1 $(BIN)/python manage.py demo_otp_code EMAIL"
 	@trap 'kill 0' EXIT; \
 	DEBUG=1 $(BIN)/python manage.py db_worker & \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -106,3 +106,35 @@ def test_the_suite_runs_on_the_database_it_was_given():
     expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
 
     assert connection.vendor == expected
+
+
+@pytest.mark.django_db
+def test_https_responses_carry_hsts_and_cookies_are_secure_and_http_only(client):
+    from tests.factories import PASSWORD, UserFactory
+
+    user = UserFactory()
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": user.email, "password": PASSWORD},
+        secure=True,
+    )
+
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    session = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
+    page = client.get(reverse("accounts:profile"), secure=True)
+    assert "no-store" in page["Cache-Control"]
+    assert page["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "script-src 'self'" in page["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in page["Content-Security-Policy"]
+
+
+def test_no_template_uses_inline_script_or_marks_user_data_safe():
+    import pathlib
+
+    for path in pathlib.Path(BASE_DIR).glob("**/templates/**/*.html"):
+        if ".venv" in path.parts:
+            continue
+        text = path.read_text()
+        assert "<script>" not in text and "onclick=" not in text, path
+        assert "|safe" not in text, path

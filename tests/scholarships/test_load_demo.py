@@ -73,3 +73,18 @@ def test_demo_has_300_submitted_applications_over_every_region_and_gender(settin
     }
     assert set(submitted.values_list("gender", flat=True)) == set(Gender.values)
     assert set(submitted.values_list("language", flat=True)) == {"en", "fr", "es", "ru", "zh-hans"}
+
+
+def test_demo_staff_get_a_working_second_factor(settings, capsys):
+    from accounts.two_factor import TOTPDevice
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    capsys.readouterr()
+
+    call_command("demo_otp_code", "coordinator@demo.example")
+
+    code = capsys.readouterr().out.strip()
+    device = TOTPDevice.objects.get(user__email="coordinator@demo.example")
+    assert len(code) == 6 and device.verify_token(code)
+    assert not TOTPDevice.objects.filter(user__email="applicant@demo.example").exists()

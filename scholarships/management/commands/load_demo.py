@@ -13,12 +13,17 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from accounts.models import User
+from accounts.two_factor import TOTPDevice
 from conferences.enums import ConferenceKind
 from conferences.models import Conference
 from scholarships.enums import CallStatus, SupportKind
 from scholarships.models import Call, EligibilityQuestion, MotivationQuestion
 
 from ._demo_applications import load_demo_applications
+
+# The demo's authenticator secret (hex). Never used outside the demo: load_demo
+# refuses to run with DEBUG off.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 DEMO_USERS = [
     # email, display name, language, country, time zone, roles, password
@@ -148,6 +153,14 @@ class Command(BaseCommand):
             )
             user.set_password(password)
             user.save(update_fields=["password"])
+            if roles:
+                # Staff need a second factor: a demo authenticator with a fixed secret,
+                # whose current code `manage.py demo_otp_code EMAIL` prints.
+                TOTPDevice.objects.update_or_create(
+                    user=user,
+                    name="demo",
+                    defaults={"confirmed": True, "key": DEMO_TOTP_KEY},
+                )
 
         conference, _created = Conference.objects.update_or_create(
             acronym="AIDS 2028",
@@ -213,6 +226,10 @@ class Command(BaseCommand):
         for email, _name, _l, _c, _z, roles, password in DEMO_USERS:
             role = ", ".join(key.removeprefix("is_") for key in roles) or "applicant"
             self.stdout.write(f"  {email:28} {password:24} ({role})")
+        self.stdout.write(
+            "Staff accounts also ask for a code: "
+            "`.venv/bin/python manage.py demo_otp_code coordinator@demo.example` prints it."
+        )
 
 
 ELIGIBILITY = [
