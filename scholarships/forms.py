@@ -27,6 +27,7 @@ class CallForm(I18nModelForm):
             "conference",
             "slug",
             "title",
+            "public_name",
             "summary",
             "description",
             "eligibility",

@@ -32,6 +32,15 @@ class Call(models.Model):
     )
     slug = models.SlugField(_("short name in the address"), max_length=80, unique=True)
     title = I18nCharField(_("title"), max_length=200)
+    public_name = I18nCharField(
+        _("name in emails and letters"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Neutral wording that a family member, an employer or a border officer may "
+            "read. Empty: the title is used."
+        ),
+    )
     summary = I18nTextField(
         _("summary"), help_text=_("One or two sentences for the list of calls.")
     )
@@ -92,6 +101,10 @@ class Call(models.Model):
 
     def get_absolute_url(self):
         return reverse("scholarships:call-detail", kwargs={"slug": self.slug})
+
+    def public_name_in(self, language):
+        """What emails and letters call this call, in `language`."""
+        return (self.public_name or self.title).localize(language)
 
     @property
     def time_zone(self):

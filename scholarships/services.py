@@ -124,7 +124,7 @@ def submit_application(application, *, answers, by):
                 template="application_submitted",
                 context={
                     "name": applicant.display_name,
-                    "call_title": locked.call.title.localize(applicant.preferred_language),
+                    "call_title": locked.call.public_name_in(applicant.preferred_language),
                     "reference": str(locked.public_id)[:8],
                     "url": settings.SITE_URL + locked.get_absolute_url(),
                 },

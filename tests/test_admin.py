@@ -76,7 +76,7 @@ def test_a_call_created_in_the_admin_is_read_in_the_conference_zone(admin_client
     }
     for inline in ("eligibility_questions", "motivation_questions"):
         data |= {f"{inline}-TOTAL_FORMS": "0", f"{inline}-INITIAL_FORMS": "0"}
-    for name in ("title", "summary", "description", "eligibility"):
+    for name in ("title", "public_name", "summary", "description", "eligibility"):
         for index in range(5):
             data[f"{name}_{index}"] = f"{name} text" if index == 0 else ""
 

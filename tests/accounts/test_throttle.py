@@ -92,3 +92,24 @@ def test_failed_logins_are_logged_without_the_address_tried(client):
     assert entry.actor is None
     assert entry.ip_network == "198.51.100.0"
     assert "secret-person" not in str(entry.data)
+
+
+def test_old_records_and_finished_emails_are_pruned(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.throttle import AuthFailure
+    from notifications.models import OutgoingEmail
+    from tests.factories import queue_reset_email
+
+    attempt(client, "someone@example.org")
+    sent = queue_reset_email(UserFactory())
+    OutgoingEmail.objects.filter(pk=sent.pk).update(status="sent")
+    waiting = queue_reset_email(UserFactory())
+
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=31)):
+        call_command("prune_records", stdout=StringIO())
+
+    assert AuthFailure.objects.count() == 0
+    assert list(OutgoingEmail.objects.values_list("pk", flat=True)) == [waiting.pk]

@@ -148,3 +148,19 @@ def test_one_application_per_person_per_call_is_a_database_rule():
         Application.objects.create(
             call=application.call, applicant=application.applicant, status="draft"
         )
+
+
+@pytest.mark.django_db
+def test_the_confirmation_email_uses_the_calls_public_wording(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    application = ApplicationFactory(is_draft=True)
+    application.call.title = {"en": "Scholarships for community members at AIDS 2028"}
+    application.call.public_name = {"en": "AIDS 2028 travel grant"}
+    application.call.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_application(application, answers=answers_for(application), by=application.applicant)
+
+    assert "“AIDS 2028 travel grant”" in mail.outbox[0].body
+    assert "community members" not in mail.outbox[0].body

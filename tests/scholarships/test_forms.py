@@ -18,7 +18,7 @@ def form_data(conference, **changes):
         "retention_days": "730",
         "support_offered": ["airfare", "per_diem"],
     }
-    for name in ("title", "summary", "description", "eligibility"):
+    for name in ("title", "public_name", "summary", "description", "eligibility"):
         for index in range(5):
             data[f"{name}_{index}"] = f"{name} {index}" if index == 0 else ""
     data.update(changes)
