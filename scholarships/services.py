@@ -92,7 +92,7 @@ def submit_application(application, *, answers, by):
     try:
         with transaction.atomic():
             locked = (
-                Application.objects.select_for_update()
+                Application.objects.select_for_update(of=("self",))
                 .select_related("call__conference", "applicant")
                 .get(pk=application.pk)
             )

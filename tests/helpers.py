@@ -16,3 +16,12 @@ def sign_in(client, user, *, second_factor=True):
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+def drain(response):
+    """Read a response and close its file, without `response.close()`: that would send
+    request_finished, which closes the test's database connection on PostgreSQL."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    for closer in getattr(response, "_resource_closers", []):
+        closer()
+    return content

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import ApplicationFactory, CallFactory, UserFactory
-from tests.helpers import sign_in
+from tests.helpers import drain, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +163,7 @@ def test_every_url_answers_each_person_as_expected(client, who):
     answers = {}
     for name, (kwargs, _expected) in EXPECTED.items():
         response = client.get(reverse(name, kwargs=kwargs))
-        response.close()
+        drain(response)
         answers[name] = response.status_code
 
     assert answers == {name: expected[who] for name, (_kwargs, expected) in EXPECTED.items()}

@@ -6,7 +6,7 @@ from accounts.audit import AuditEntry, AuditLogError, log_action, truncate_ip
 from scholarships.enums import ApplicationStatus
 from scholarships.services import change_application_status
 from tests.factories import ApplicationFactory, CallFactory, UserFactory
-from tests.helpers import sign_in
+from tests.helpers import drain, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +31,11 @@ def test_coordinator_reads_and_downloads_are_logged_once_each(client):
             "scholarships:application-manage-detail", kwargs={"public_id": application.public_id}
         )
     )
-    client.get(
-        reverse("scholarships:application-letter", kwargs={"public_id": application.public_id})
-    ).close()
+    drain(
+        client.get(
+            reverse("scholarships:application-letter", kwargs={"public_id": application.public_id})
+        )
+    )
 
     reference = str(application.public_id)
     assert actions_by(coordinator) == [

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from scholarships.enums import ApplicationStatus
 from tests.factories import ApplicationFactory, CallFactory, UserFactory
-from tests.helpers import sign_in
+from tests.helpers import drain, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_another_persons_application_draft_and_letter_are_not_found(
     letter = urls_of(letter_application)[2]
     expected = 200 if role == "coordinator" else 404
     response = client.get(letter)
-    response.close()
+    drain(response)
     assert response.status_code == expected
 
 
@@ -60,8 +60,7 @@ def test_the_author_downloads_their_letter_as_a_private_attachment(client, lette
     assert response["Content-Disposition"] == 'attachment; filename="support-letter.pdf"'
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert response["X-Content-Type-Options"] == "nosniff"
-    content = b"".join(response.streaming_content)
-    response.close()
+    content = drain(response)
     assert content == b"%PDF-1.4\n%%EOF"
 
 
