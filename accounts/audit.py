@@ -19,6 +19,22 @@ class AuditLogError(Exception):
     """The audit log is append-only."""
 
 
+def client_ip(request):
+    """The client's address. Behind N trusted proxies (TRUSTED_PROXY_COUNT), the N-th
+    address from the right of X-Forwarded-For; anything further left is the client's
+    to invent and is ignored."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def truncate_ip(address):
     """The network, not the device: 203.0.113.0 for 203.0.113.54, a /48 for IPv6."""
     try:
@@ -76,10 +92,7 @@ class AuditEntry(models.Model):
 
 def log_action(*, actor, action, obj=None, request=None, data=None):
     """Append one entry. `obj` is named by its public id when it has one, else its pk."""
-    if request is not None:
-        ip = truncate_ip(request.META.get("REMOTE_ADDR", ""))
-    else:
-        ip = current_ip.get()
+    ip = truncate_ip(client_ip(request)) if request is not None else current_ip.get()
     object_type = object_id = ""
     if obj is not None:
         object_type = obj._meta.label_lower
@@ -101,7 +114,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = current_ip.set(truncate_ip(request.META.get("REMOTE_ADDR", "")))
+        token = current_ip.set(truncate_ip(client_ip(request)))
         try:
             return self.get_response(request)
         finally:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .audit import truncate_ip
+from .audit import client_ip, truncate_ip
 
 
 class AuthFailure(models.Model):
@@ -31,7 +31,7 @@ def _hash(kind, value):
 def keys_for(request, email):
     """One key for the client's network, one for the account (known or not)."""
     return {
-        "network": _hash("network", truncate_ip(request.META.get("REMOTE_ADDR", ""))),
+        "network": _hash("network", truncate_ip(client_ip(request))),
         "account": _hash("account", (email or "").strip().lower()),
     }
 

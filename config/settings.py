@@ -167,6 +167,9 @@ X_FRAME_OPTIONS = "DENY"
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# How many proxies in front of the app append to X-Forwarded-For (0: none, the
+# client's address is REMOTE_ADDR). Throttling and the audit log depend on it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 from django.utils.csp import CSP  # noqa: E402  (kept beside the setting it serves)
 

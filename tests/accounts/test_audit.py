@@ -140,3 +140,23 @@ def test_coordinators_filter_the_log_and_reading_it_is_logged(client):
 )
 def test_addresses_are_cut_to_their_network(address, network):
     assert truncate_ip(address) == network
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "remote", "expected"),
+    [
+        (0, "6.6.6.6", "10.0.0.1", "10.0.0.1"),  # no proxy: the header is the client's lie
+        (1, "6.6.6.6, 203.0.113.5", "10.0.0.1", "203.0.113.5"),  # the proxy's own entry
+        (2, "6.6.6.6, 203.0.113.5, 10.0.0.2", "10.0.0.1", "203.0.113.5"),
+        (1, "", "10.0.0.1", "10.0.0.1"),
+    ],
+)
+def test_the_client_address_trusts_only_the_configured_proxies(
+    settings, rf, proxies, forwarded, remote, expected
+):
+    from accounts.audit import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
+
+    assert client_ip(request) == expected
