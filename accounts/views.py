@@ -115,6 +115,8 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 @permission_required("accounts.read_audit_log", raise_exception=True)
 def audit_log(request):
     """Coordinators read who saw or changed what; filtered by action or object."""
+    # Logged first, so that the page shows its own reading too.
+    log_action(actor=request.user, action="audit.read", request=request)
     entries = AuditEntry.objects.select_related("actor").order_by("-created_at", "-id")
     action = request.GET.get("action", "")
     if action:
@@ -124,7 +126,6 @@ def audit_log(request):
         entries = entries.filter(object_id=reference)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
-    log_action(actor=request.user, action="audit.read", request=request)
     return render(
         request,
         "accounts/audit_log.html",

@@ -160,3 +160,12 @@ def test_the_client_address_trusts_only_the_configured_proxies(
     request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
 
     assert client_ip(request) == expected
+
+
+def test_the_audit_page_lists_every_entry_including_its_own_reading(client):
+    coordinator = UserFactory(coordinator=True)
+    sign_in(client, coordinator)  # login.succeeded
+
+    response = client.get(reverse("audit-log"))
+
+    assert [entry.action for entry in response.context["page"]] == ["audit.read", "login.succeeded"]

@@ -227,7 +227,7 @@ class Command(BaseCommand):
             role = ", ".join(key.removeprefix("is_") for key in roles) or "applicant"
             self.stdout.write(f"  {email:28} {password:24} ({role})")
         self.stdout.write(
-            "Staff accounts also ask for a code: "
+            "Staff accounts also ask for a code: DEBUG=1 "
             "`.venv/bin/python manage.py demo_otp_code coordinator@demo.example` prints it."
         )
 
