@@ -152,11 +152,11 @@ def select(candidates, policy, *, time_limit=30.0, relative_gap=1e-4, diagnose=T
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(relative_gap))
     h.setOptionValue("random_seed", 0)
-    h.setOptionValue("threads", 1)
     inf = highspy.kHighsInf
     # Columns 0..n-1: x_i; column n: k. Candidates enter in (merit, key) order with a
-    # tiny nudge towards the earlier ones; one thread and a fixed seed make HiGHS give
-    # the same selection for the same inputs.
+    # tiny nudge towards the earlier ones; HiGHS is deterministic with a fixed seed and
+    # gives the same selection for the same inputs. (Its thread count is fixed per
+    # process once any model has run, so it is left alone here.)
     epsilon = 1e-7 / max(n, 1)
     for index, candidate in enumerate(candidates):
         lower = 1.0 if candidate.key in policy.pinned_in else 0.0
