@@ -1,11 +1,16 @@
+import time
 import zoneinfo
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from .rules import needs_second_factor
 from .two_factor import TOTPDevice
@@ -107,3 +112,36 @@ class PrivatePagesMiddleware:
         if request.user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class SessionTimeoutMiddleware:
+    """Log out after a while without activity, and in any case some hours after login.
+
+    A phone left on a table, or shared, should not stay signed in: staff after
+    SESSION_IDLE_STAFF seconds idle, applicants after SESSION_IDLE_APPLICANT, everyone
+    SESSION_ABSOLUTE seconds after logging in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            started = session.setdefault("login_at", now)
+            last_seen = session.get("last_seen", now)
+            idle = (
+                settings.SESSION_IDLE_STAFF
+                if needs_second_factor(user)
+                else settings.SESSION_IDLE_APPLICANT
+            )
+            if now - last_seen > idle or now - started > settings.SESSION_ABSOLUTE:
+                logout(request)
+                messages.info(request, _("You were logged out after a while without activity."))
+                return redirect_to_login(request.get_full_path())
+            if now - last_seen >= 60:  # one write a minute at most
+                session["last_seen"] = now
+            session.setdefault("last_seen", now)
+        return self.get_response(request)

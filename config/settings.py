@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorMiddleware",
     "accounts.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -147,6 +148,10 @@ OTP_ISSUER = env.str("OTP_ISSUER", default="Scholarships")
 
 # Sessions and cookies: nothing but the session id and the language in cookies.
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# accounts.middleware.SessionTimeoutMiddleware: idle limits and an absolute one.
+SESSION_IDLE_STAFF = env.int("SESSION_IDLE_STAFF", default=30 * 60)
+SESSION_IDLE_APPLICANT = env.int("SESSION_IDLE_APPLICANT", default=60 * 60)
+SESSION_ABSOLUTE = env.int("SESSION_ABSOLUTE", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
