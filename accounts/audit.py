@@ -41,6 +41,8 @@ def truncate_ip(address):
         ip = ipaddress.ip_address(address)
     except ValueError:
         return ""
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
     prefix = 24 if ip.version == 4 else 48
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
@@ -51,6 +53,13 @@ class AuditEntryQuerySet(models.QuerySet):
 
     def delete(self):
         raise AuditLogError("Audit entries cannot be deleted.")
+
+    def redact(self):
+        """The one sanctioned change: strip who, where and what from entries about an
+        anonymised object, keeping that something happened and when."""
+        return models.QuerySet.update(
+            self, actor=None, ip_network="", object_id="", data={}, redacted=True
+        )
 
 
 class AuditEntry(models.Model):
@@ -69,6 +78,8 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("object"), max_length=64, blank=True)
     ip_network = models.CharField(_("network"), max_length=45, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+
+    redacted = models.BooleanField(_("redacted"), default=False)
 
     objects = AuditEntryQuerySet.as_manager()
 

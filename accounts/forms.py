@@ -23,6 +23,8 @@ class ProfileForm(forms.ModelForm):
 
 
 class SignupForm(ProfileForm):
+    UNAVAILABLE = _("This address cannot be used. If it is yours, log in or reset your password.")
+
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -42,10 +44,7 @@ class SignupForm(ProfileForm):
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("This address cannot be used. If it is yours, log in or reset your password."),
-                code="email_unavailable",
-            )
+            raise forms.ValidationError(self.UNAVAILABLE, code="email_unavailable")
         return email
 
     def clean(self):
@@ -139,12 +138,18 @@ class ConfirmPasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, request=None, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
+        # Counted as login failures: this is no back door for guessing passwords.
+        keys = keys_for(self.request, self.user.email)
+        if is_throttled(keys):
+            raise forms.ValidationError(THROTTLED, code="throttled")
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
+            record_failure(keys)
             raise forms.ValidationError(_("This password is not right."), code="wrong_password")
         return password

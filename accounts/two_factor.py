@@ -57,26 +57,38 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
         return f"{self.totp().token():0{self.digits}d}"
 
     def verify_token(self, token):
-        allowed, _details = self.verify_is_allowed()
-        if not allowed:
-            return False
-        try:
-            number = int(str(token).strip())
-        except ValueError:
-            verified = False
-        else:
-            with transaction.atomic():
-                # Locked, so that one code cannot pass twice at the same moment.
-                locked = type(self).objects.select_for_update().get(pk=self.pk)
-                totp = self.totp()
-                verified = totp.verify(number, self.tolerance, locked.last_t + 1)
-                if verified:
-                    self.last_t = totp.t()
-                    self.throttle_reset(commit=False)
-                    self.set_last_used_timestamp(commit=False)
-                    self.save()
-        if not verified:
-            self.throttle_increment(commit=True)
+        """Check a code on the locked row: the throttle, the last time step used and the
+        failure count are read and written there, so that parallel tries cannot replay a
+        code or lose a failure."""
+        with transaction.atomic():
+            locked = type(self).objects.select_for_update().get(pk=self.pk)
+            allowed, _details = locked.verify_is_allowed()
+            if not allowed:
+                return False
+            try:
+                number = int(str(token).strip())
+            except ValueError:
+                number = None
+            totp = locked.totp()
+            verified = number is not None and totp.verify(
+                number, locked.tolerance, locked.last_t + 1
+            )
+            if verified:
+                locked.last_t = totp.t()
+                locked.throttle_reset(commit=False)
+                locked.set_last_used_timestamp(commit=False)
+            else:
+                locked.throttle_increment(commit=False)
+            locked.save(
+                update_fields=[
+                    "last_t",
+                    "throttling_failure_count",
+                    "throttling_failure_timestamp",
+                    "last_used_at",
+                ]
+            )
+        for name in ("last_t", "throttling_failure_count", "throttling_failure_timestamp"):
+            setattr(self, name, getattr(locked, name))
         return verified
 
     def get_throttle_factor(self):
@@ -127,22 +139,24 @@ class RecoveryCodeDevice(ThrottlingMixin, Device):
         return codes
 
     def verify_token(self, token):
-        allowed, _details = self.verify_is_allowed()
-        if not allowed:
-            return False
         with transaction.atomic():
+            locked = type(self).objects.select_for_update().get(pk=self.pk)
+            allowed, _details = locked.verify_is_allowed()
+            if not allowed:
+                return False
             code = (
-                self.codes.select_for_update()
+                locked.codes.select_for_update()
                 .filter(code_hash=hash_code(str(token)), used_at__isnull=True)
                 .first()
             )
             if code is not None:
                 code.used_at = timezone.now()
                 code.save(update_fields=["used_at"])
-                self.throttle_reset()
-                return True
-        self.throttle_increment()
-        return False
+                locked.throttle_reset(commit=False)
+            else:
+                locked.throttle_increment(commit=False)
+            locked.save(update_fields=["throttling_failure_count", "throttling_failure_timestamp"])
+        return code is not None
 
     def get_throttle_factor(self):
         return 1
@@ -169,10 +183,8 @@ class RecoveryCode(models.Model):
 
 def start_two_factor(user):
     """The person's unconfirmed authenticator, made on first use."""
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": "app"}
-    )
-    return device
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="app", confirmed=False)
 
 
 def confirm_two_factor(device, *, code):
@@ -185,7 +197,10 @@ def confirm_two_factor(device, *, code):
         TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        recovery, _created = RecoveryCodeDevice.objects.get_or_create(
-            user=device.user, defaults={"name": "recovery", "confirmed": True}
+        # New recovery codes on a new device: a session verified by an old one is not
+        # carried over.
+        RecoveryCodeDevice.objects.filter(user=device.user).delete()
+        recovery = RecoveryCodeDevice.objects.create(
+            user=device.user, name="recovery", confirmed=True
         )
         return recovery.regenerate()

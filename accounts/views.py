@@ -6,6 +6,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -38,7 +39,13 @@ def signup(request):
         if form.is_valid():
             user = form.save(commit=False)
             user.set_password(form.cleaned_data["password1"])
-            user.save()
+            try:
+                with transaction.atomic():
+                    user.save()
+            except IntegrityError:
+                # A double click: the first click made the account.
+                form.add_error("email", SignupForm.UNAVAILABLE)
+                return render(request, "accounts/signup.html", {"form": form})
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             with translation.override(user.preferred_language):
                 messages.success(request, _("Welcome! Your account is ready."))
@@ -151,7 +158,7 @@ def my_data(request):
 @sensitive_post_parameters("password")
 def delete_account(request):
     """Erase the account after the person confirms with their password."""
-    form = ConfirmPasswordForm(request.user, request.POST or None)
+    form = ConfirmPasswordForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)

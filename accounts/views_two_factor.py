@@ -52,6 +52,7 @@ def two_factor_setup(request):
     if form.is_bound and form.is_valid():
         codes = confirm_two_factor(device, code=form.cleaned_data["code"])
         if codes is not None:
+            request.session.cycle_key()
             otp_login(request, device)
             log_action(actor=user, action="two_factor.enabled", request=request)
             return render(
@@ -80,6 +81,8 @@ def two_factor_verify(request):
             *RecoveryCodeDevice.objects.filter(user=user, confirmed=True),
         ):
             if device.verify_token(code):
+                # A new session key once the second step is passed (session fixation).
+                request.session.cycle_key()
                 otp_login(request, device)
                 log_action(actor=user, action="two_factor.verified", request=request)
                 return redirect(next_url(request))

@@ -39,9 +39,13 @@ class Reviewer:
 
 @dataclass
 class Assignment:
-    status: str  # "optimal" or "infeasible"
+    status: str  # "optimal", "infeasible" or "time_limit"
     pairs: list = field(default_factory=list)  # (application key, reviewer key)
     short: dict = field(default_factory=dict)  # application → eligible reviewers, when < k
+
+
+def same_organisation(first, second):
+    return bool(first.strip()) and first.strip().casefold() == second.strip().casefold()
 
 
 def eligible(paper, reviewer):
@@ -49,14 +53,25 @@ def eligible(paper, reviewer):
         paper.language in reviewer.languages
         and paper.key not in reviewer.conflicts
         and paper.country != reviewer.country
-        and not (paper.organisation and paper.organisation == reviewer.organisation)
+        and not same_organisation(paper.organisation, reviewer.organisation)
     )
 
 
 def assign(papers, reviewers, *, k, fixed=(), seed=0, time_limit=60.0):
     """Choose k reviewers for each paper. `fixed` pairs stay (a re-solve after a reviewer
-    dropped out keeps everyone else's work). Returns an Assignment; when a paper has
-    fewer than k eligible reviewers, nothing is solved and `short` names them."""
+    dropped out keeps everyone else's work) unless a hard rule now forbids them. Returns
+    an Assignment; when a paper has fewer than k eligible reviewers, nothing is solved
+    and `short` names them. Each paper first considers its best 20 reviewers; if that
+    leaves no solution, every eligible reviewer is considered."""
+    result = _assign(papers, reviewers, k=k, fixed=fixed, seed=seed, time_limit=time_limit)
+    if result.status == "infeasible" and not result.short:
+        result = _assign(
+            papers, reviewers, k=k, fixed=fixed, seed=seed, time_limit=time_limit, top=None
+        )
+    return result
+
+
+def _assign(papers, reviewers, *, k, fixed, seed, time_limit, top=TOP_CANDIDATES):
     import highspy
 
     rng = random.Random(seed)  # noqa: S311 - jitter, not a secret
@@ -66,7 +81,7 @@ def assign(papers, reviewers, *, k, fixed=(), seed=0, time_limit=60.0):
     for p, paper in enumerate(papers):
         options = []
         for r, reviewer in enumerate(reviewers):
-            if (paper.key, reviewer.key) in fixed or eligible(paper, reviewer):
+            if eligible(paper, reviewer):
                 # Same-region knowledge helps; a little jitter makes batches random,
                 # which keeps per-reviewer calibration fair.
                 affinity = (1.0 if paper.region and paper.region == reviewer.region else 0.0) + (
@@ -78,7 +93,8 @@ def assign(papers, reviewers, *, k, fixed=(), seed=0, time_limit=60.0):
         if len(options) < k:
             short[paper.key] = len(options)
         options.sort(reverse=True)
-        arcs += [(p, r, affinity) for affinity, r in options[: max(TOP_CANDIDATES, k)]]
+        kept = options if top is None else options[: max(top, k)]
+        arcs += [(p, r, affinity) for affinity, r in kept]
     if short:
         return Assignment("infeasible", short=short)
 
@@ -114,7 +130,10 @@ def assign(papers, reviewers, *, k, fixed=(), seed=0, time_limit=60.0):
         load = [first_load + 2 * r, first_load + 2 * r + 1]
         h.addRow(0.0, 0.0, len(columns) + 2, columns + load, [1.0] * len(columns) + [-1.0, -1.0])
     h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kTimeLimit:
+        return Assignment("time_limit")
+    if status != highspy.HighsModelStatus.kOptimal:
         return Assignment("infeasible")
     values = h.getSolution().col_value
     pairs = [

@@ -31,6 +31,7 @@ class Review:
 
 
 def raw_means(reviews):
+    """Mean score per application ({} without reviews)."""
     by_application = defaultdict(list)
     for review in reviews:
         by_application[review.application].append(review.score)
@@ -38,6 +39,8 @@ def raw_means(reviews):
 
 
 def shrunk_zscores(reviews, kappa=KAPPA):
+    if not reviews:
+        return {}
     scores = [review.score for review in reviews]
     mu, sigma = fmean(scores), pstdev(scores) or 1.0
     by_reviewer = defaultdict(list)
@@ -72,6 +75,8 @@ class BiasModel:
 
 
 def fit_bias_model(reviews, ridge=RIDGE, iterations=200, tolerance=1e-10):
+    if not reviews:
+        return BiasModel(0.0, {}, {}, 0.0)
     mu = fmean(review.score for review in reviews)
     effects = defaultdict(float)
     biases = defaultdict(float)
@@ -109,7 +114,7 @@ def disagreement_flags(reviews, model, funding_line):
         reasons = []
         if len(scores) > 1 and min(scores) < funding_line <= max(scores):
             reasons.append("both_sides_of_line")
-        if len(scores) > 1 and (max(scores) - min(scores)) / scale > SPREAD_FLAG * 2:
+        if len(scores) > 1 and pstdev(scores) / scale > SPREAD_FLAG:
             reasons.append("wide_spread")
         if reasons:
             flags[key] = reasons

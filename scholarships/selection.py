@@ -58,6 +58,21 @@ class Policy:
     pinned_in: frozenset = frozenset()
     pinned_out: frozenset = frozenset()
 
+    def __post_init__(self):
+        if self.objective not in (MERIT, FIXED, THRESHOLD):
+            raise ValueError(f"Unknown objective {self.objective!r}.")
+        if self.objective == FIXED and (self.fixed_awards is None or self.fixed_awards < 0):
+            raise ValueError("A fixed number of awards needs fixed_awards.")
+        if self.max_awards < 0:
+            raise ValueError("max_awards cannot be negative.")
+
+    @property
+    def award_limit(self):
+        """At most this many awards: K when fixed, else N."""
+        if self.objective == FIXED:
+            return min(self.fixed_awards, self.max_awards)
+        return self.max_awards
+
     def without(self, family):
         """The same policy with one family of constraints lifted."""
         changes = {
@@ -123,7 +138,7 @@ def violations(candidates, policy, chosen):
 def greedy(candidates, policy):
     """Score order: the pinned, then the best, skipping whoever breaks the budget."""
     order = sorted(candidates, key=lambda c: (-c.merit, c.key))
-    limit = policy.fixed_awards if policy.objective == FIXED else policy.max_awards
+    limit = policy.award_limit
     chosen, spent = [], 0.0
     for candidate in [c for c in order if c.key in policy.pinned_in] + [
         c for c in order if c.key not in policy.pinned_in
@@ -263,13 +278,14 @@ def conflicting_families(candidates, policy, time_limit=30.0):
 def price_of_balance(candidates, policy, time_limit=30.0):
     """What each balance family costs in merit: the optimum without it minus with it."""
     base = select(candidates, policy, time_limit=time_limit, diagnose=False)
-    if base.status == "infeasible":
+    if base.status != "optimal":
         return {}
     prices = {}
     for family in ("regions", "genders", "flags"):
         if getattr(policy, family):
             free = select(candidates, policy.without(family), time_limit=time_limit, diagnose=False)
-            prices[family] = free.total_merit - base.total_merit
+            if free.status == "optimal":  # a price only between two proven optima
+                prices[family] = free.total_merit - base.total_merit
     return prices
 
 

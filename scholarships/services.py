@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.audit import log_action
+from accounts.audit import AuditEntry, log_action
 from conferences.queries import region_for_country
 from notifications.services import queue_email
 
@@ -271,21 +271,26 @@ def anonymise_application(application):
     """
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
+        files = []
         folder = f"{UPLOAD_FOLDER}/{locked.public_id.hex}"
         if default_storage.exists(folder):
-            for name in default_storage.listdir(folder)[1]:
-                default_storage.delete(f"{folder}/{name}")
+            files += [f"{folder}/{name}" for name in default_storage.listdir(folder)[1]]
+        if locked.support_letter:
+            files.append(locked.support_letter.name)
+        # Files go only once the rows are changed for good.
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+        # The audit entries about it would say who it was and from where.
+        AuditEntry.objects.filter(object_id=str(locked.public_id)).redact()
         if locked.status == ApplicationStatus.DRAFT:
             locked.delete()
             return None
-        if locked.support_letter:
-            locked.support_letter.delete(save=False)
+        locked.support_letter = ""
         for field, empty in ERASED_ON_ANONYMISATION.items():
             setattr(locked, field, empty)
         locked.applicant = None
         locked.anonymised_at = timezone.now()
         locked.save()
-    log_action(actor=None, action="application.anonymised", obj=locked)
+        log_action(actor=None, action="application.anonymised", data={"call": locked.call_id})
     return locked
 
 
@@ -307,7 +312,13 @@ def apply_retention(today=None):
     """
     anonymised = deleted = 0
     for application in applications_due_for_retention(today):
-        if anonymise_application(application) is None:
+        try:
+            result = anonymise_application(application)
+        except Exception:
+            # One bad row (a lost key, a storage error) must not stop the others.
+            logger.exception("Retention failed for application %s", application.pk)
+            continue
+        if result is None:
             deleted += 1
         else:
             anonymised += 1

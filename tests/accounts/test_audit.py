@@ -136,7 +136,12 @@ def test_coordinators_filter_the_log_and_reading_it_is_logged(client):
 
 @pytest.mark.parametrize(
     ("address", "network"),
-    [("203.0.113.54", "203.0.113.0"), ("2001:db8:1234:5678::1", "2001:db8:1234::"), ("bogus", "")],
+    [
+        ("203.0.113.54", "203.0.113.0"),
+        ("2001:db8:1234:5678::1", "2001:db8:1234::"),
+        ("::ffff:203.0.113.54", "203.0.113.0"),
+        ("bogus", ""),
+    ],
 )
 def test_addresses_are_cut_to_their_network(address, network):
     assert truncate_ip(address) == network

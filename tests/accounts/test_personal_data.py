@@ -77,7 +77,9 @@ def test_erasing_my_account_needs_my_password(client, two_people):
     assert User.objects.filter(pk=me.pk).exists()
 
 
-def test_erasing_my_account_leaves_nothing_personal_and_keeps_totals(client, two_people):
+def test_erasing_my_account_leaves_nothing_personal_and_keeps_totals(
+    client, two_people, django_capture_on_commit_callbacks
+):
     me, other, mine = two_people
     draft = ApplicationFactory(
         applicant=me, is_draft=True, draft={"step_data": {"x": {"y": [MINE]}}}
@@ -85,7 +87,8 @@ def test_erasing_my_account_leaves_nothing_personal_and_keeps_totals(client, two
     letter = mine.support_letter.name
     sign_in(client, me)
 
-    response = client.post(reverse("accounts:delete-account"), {"password": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:delete-account"), {"password": PASSWORD})
 
     assert response.status_code == 302
     assert not User.objects.filter(pk=me.pk).exists()
@@ -155,3 +158,44 @@ def test_the_admin_previews_what_retention_will_erase(client):
     messages = [str(message) for message in response.context["messages"]]
     assert len(messages) == 1 and "3 application(s) and 0 letter(s) will be erased." in messages[0]
     assert Application.objects.filter(call=call, anonymised_at__isnull=True).count() == 3
+
+
+def test_anonymising_redacts_the_audit_entries_that_would_say_who_it_was(client):
+    from accounts.audit import log_action
+    from scholarships.services import anonymise_application
+
+    application = ApplicationFactory()
+    coordinator = UserFactory(coordinator=True)
+    log_action(actor=application.applicant, action="application.submitted", obj=application)
+    log_action(actor=coordinator, action="application.viewed", obj=application)
+
+    anonymise_application(application)
+
+    entries = AuditEntry.objects.filter(action__in=["application.submitted", "application.viewed"])
+    assert [(e.actor, e.object_id, e.ip_network, e.redacted) for e in entries] == [
+        (None, "", "", True),
+        (None, "", "", True),
+    ]
+    assert not AuditEntry.objects.filter(object_id=str(application.public_id)).exists()
+
+
+def test_one_failing_application_does_not_stop_retention(monkeypatch):
+    from scholarships import services
+
+    old = CallFactory(
+        conference=ConferenceFactory(start_date=date(2024, 7, 1), end_date=date(2024, 7, 5)),
+        retention_days=30,
+    )
+    first, second = ApplicationFactory(call=old), ApplicationFactory(call=old)
+    real = services.anonymise_application
+
+    def flaky(application):
+        if application.pk == first.pk:
+            raise OSError("storage unavailable")
+        return real(application)
+
+    monkeypatch.setattr(services, "anonymise_application", flaky)
+
+    assert apply_retention(today=date(2025, 1, 1)) == (1, 0)
+    assert Application.objects.get(pk=second.pk).anonymised_at is not None
+    assert Application.objects.get(pk=first.pk).anonymised_at is None

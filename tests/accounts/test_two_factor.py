@@ -161,3 +161,15 @@ def test_an_outside_next_address_is_ignored(client):
     )
 
     assert response["Location"] == reverse("scholarships:call-list")
+
+
+def test_a_failed_try_does_not_bring_back_a_used_code():
+    user = UserFactory(coordinator=True)
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    code = device.current_token()
+
+    assert device.verify_token(code) is True
+    assert TOTPDevice.objects.get(pk=device.pk).verify_token("000000") is False
+    with time_machine.travel(timezone.now() + timedelta(seconds=2)):
+        assert TOTPDevice.objects.get(pk=device.pk).verify_token(code) is False
+    assert TOTPDevice.objects.get(pk=device.pk).throttling_failure_count == 2

@@ -91,3 +91,22 @@ def test_loads_even_out_when_floors_ask_for_it():
     result = assign(applications, reviewers, k=2)
 
     assert sorted(Counter(r for _p, r in result.pairs).values()) == [10, 10, 10, 10]
+
+
+def test_a_fixed_pair_that_a_new_conflict_forbids_is_dropped():
+    paper = Paper("a1", "en", "SN")
+    reviewers = [
+        Reviewer("r1", frozenset({"en"}), "TH", conflicts=frozenset({"a1"})),
+        Reviewer("r2", frozenset({"en"}), "TH"),
+    ]
+
+    result = assign([paper], reviewers, k=1, fixed=[("a1", "r1")])
+
+    assert result.pairs == [("a1", "r2")]
+
+
+def test_organisations_match_whatever_their_case_and_spaces():
+    paper = Paper("a1", "en", "SN", organisation="Swan Collective")
+    reviewer = Reviewer("r1", frozenset({"en"}), "TH", organisation=" swan collective ")
+
+    assert not eligible(paper, reviewer)

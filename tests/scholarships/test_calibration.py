@@ -111,3 +111,8 @@ def test_reviewer_flags_name_harsh_lenient_flat_and_thin_reviewers():
     assert "harsh" in flags["harsh"] and "lenient" in flags["lenient"]
     assert flags["flat"] == ["same_score_everywhere", "few_reviews"]
     assert "fair" not in flags
+
+
+def test_no_reviews_yet_gives_empty_results_not_an_error():
+    assert raw_means([]) == {} and shrunk_zscores([]) == {}
+    assert fit_bias_model([]).calibrated() == {}

@@ -175,3 +175,8 @@ def test_pins_beyond_the_budget_are_named():
 
     assert result.status == "infeasible"
     assert {"family": "pins", "group": "budget", "needs": 20, "has": 15} in result.conflicts
+
+
+def test_a_fixed_number_of_awards_must_be_given():
+    with pytest.raises(ValueError):
+        Policy(max_awards=3, objective=FIXED)
