@@ -9,11 +9,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from .audit import log_action
-from .forms import TokenForm
+from .forms import ConfirmPasswordForm, TokenForm
 from .middleware import has_confirmed_device
 from .rules import needs_second_factor
 from .two_factor import RecoveryCodeDevice, TOTPDevice, confirm_two_factor, start_two_factor
@@ -96,15 +95,20 @@ def two_factor_verify(request):
     )
 
 
-@require_POST
+@never_cache
+@sensitive_post_parameters("password")
 def two_factor_disable(request):
-    """Applicants may turn the second factor off again; staff may not."""
+    """Applicants may turn the second factor off again, after typing their password;
+    staff may not."""
     user = request.user
     if needs_second_factor(user):
         messages.error(request, _("Staff accounts must keep a second factor."))
-    else:
+        return redirect("accounts:profile")
+    form = ConfirmPasswordForm(user, request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
         TOTPDevice.objects.filter(user=user).delete()
         RecoveryCodeDevice.objects.filter(user=user).delete()
         log_action(actor=user, action="two_factor.disabled", request=request)
         messages.success(request, _("Two-step login is off."))
-    return redirect("accounts:profile")
+        return redirect("accounts:profile")
+    return render(request, "accounts/two_factor_disable.html", {"form": form})

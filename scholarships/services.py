@@ -342,6 +342,8 @@ def export_applications(user):
                 str(section["title"]): {str(label): value for label, value in section["rows"]}
                 for section in answer_sections(application)
             },
+            # A draft's steps as saved, eligibility answers included.
+            "draft_steps": (application.draft or {}).get("step_data", {}),
             "consent_version": application.consent_version,
             "has_support_letter": bool(application.support_letter),
         }

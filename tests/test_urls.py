@@ -101,7 +101,11 @@ EXPECTED = {
         row(LOGIN, OK, OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, OK),
     ),
     "accounts:two-factor-verify": ({}, everyone(REDIRECT, anonymous=LOGIN, unverified=REDIRECT)),
-    "accounts:two-factor-disable": ({}, everyone(NOT_ALLOWED, anonymous=LOGIN)),
+    # Applicants confirm with their password; staff are sent back to their profile.
+    "accounts:two-factor-disable": (
+        {},
+        row(LOGIN, OK, OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, SETUP),
+    ),
     "accounts:password-reset": ({}, everyone(OK)),
     "accounts:password-reset-done": ({}, everyone(OK)),
     # A made-up token: the page says the link no longer works.

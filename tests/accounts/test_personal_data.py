@@ -199,3 +199,23 @@ def test_one_failing_application_does_not_stop_retention(monkeypatch):
     assert apply_retention(today=date(2025, 1, 1)) == (1, 0)
     assert Application.objects.get(pk=second.pk).anonymised_at is not None
     assert Application.objects.get(pk=first.pk).anonymised_at is None
+
+
+def test_the_export_holds_a_drafts_saved_steps_too(client):
+    me = UserFactory()
+    ApplicationFactory(
+        applicant=me,
+        is_draft=True,
+        draft={
+            "step_data": {
+                "eligibility": {"eligibility-q1": ["yes"]},
+                "about": {"about-access_needs": [MINE]},
+            }
+        },
+    )
+    sign_in(client, me)
+
+    data = json.loads(client.get(reverse("accounts:my-data"), {"format": "json"}).content)
+
+    assert data["applications"][0]["draft_steps"]["eligibility"] == {"eligibility-q1": ["yes"]}
+    assert MINE in json.dumps(data)

@@ -139,7 +139,9 @@ def test_an_applicant_may_turn_it_on_and_off_but_staff_may_not_turn_it_off(clien
     applicant = UserFactory()
     log_in(client, applicant)
     set_up(client, applicant)
-    client.post(reverse("accounts:two-factor-disable"))
+    client.post(reverse("accounts:two-factor-disable"), {"password": "wrong"})
+    assert TOTPDevice.objects.filter(user=applicant).exists()
+    client.post(reverse("accounts:two-factor-disable"), {"password": PASSWORD})
     assert not TOTPDevice.objects.filter(user=applicant).exists()
 
     staff = UserFactory(coordinator=True)
