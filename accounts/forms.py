@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from notifications.services import queue_email
 
 from .models import User
-from .throttle import forget_failures, is_throttled, keys_for, record_failure
+from .throttle import (
+    claim_attempt,
+    forget_failures,
+    is_throttled,
+    keys_for,
+    record_failure,
+    release_attempt,
+)
 from .validators import time_zone_names
 
 
@@ -20,6 +27,9 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "preferred_language", "country", "time_zone"]
+
+
+THROTTLED = _("Too many attempts. Please wait a few minutes and try again.")
 
 
 class SignupForm(ProfileForm):
@@ -41,9 +51,19 @@ class SignupForm(ProfileForm):
         fields = ["email", "display_name", "preferred_language", "country", "time_zone"]
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
 
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        # "Already used" answers tell who has an account: they count against the
+        # network like failed logins, so that nobody can test a list of addresses.
+        network = {"network": keys_for(self.request, email)["network"]}
+        if is_throttled(network):
+            raise forms.ValidationError(THROTTLED, code="throttled")
         if User.objects.filter(email__iexact=email).exists():
+            record_failure(network)
             raise forms.ValidationError(self.UNAVAILABLE, code="email_unavailable")
         return email
 
@@ -63,22 +83,17 @@ class SignupForm(ProfileForm):
         return cleaned
 
 
-THROTTLED = _("Too many attempts. Please wait a few minutes and try again.")
-
-
 class ThrottledLoginForm(AuthenticationForm):
     """Django's login form, refusing to check passwords after too many failures from
     one network or for one address, whether or not that address has an account."""
 
     def clean(self):
         keys = keys_for(self.request, self.cleaned_data.get("username"))
-        if is_throttled(keys):
+        allowed, attempt = claim_attempt(keys)
+        if not allowed:
             raise forms.ValidationError(THROTTLED, code="throttled")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            record_failure(keys)
-            raise
+        cleaned = super().clean()  # a failure leaves the attempt counted
+        release_attempt(attempt)
         forget_failures(keys)
         return cleaned
 

@@ -49,6 +49,24 @@ def record_failure(keys):
     AuthFailure.objects.bulk_create([AuthFailure(key=key) for key in keys.values()])
 
 
+def claim_attempt(keys, *, limits=None):
+    """Count this attempt first, then check: parallel requests cannot all slip under
+    the limit. Returns (allowed, attempt ids); release the ids when the attempt
+    succeeds."""
+    limits = limits or settings.LOGIN_THROTTLE_LIMITS
+    created = AuthFailure.objects.bulk_create([AuthFailure(key=key) for key in keys.values()])
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW)
+    allowed = all(
+        AuthFailure.objects.filter(key=key, created_at__gte=since).count() <= limits[kind]
+        for kind, key in keys.items()
+    )
+    return allowed, [attempt.pk for attempt in created]
+
+
+def release_attempt(attempt_ids):
+    AuthFailure.objects.filter(pk__in=attempt_ids).delete()
+
+
 def forget_failures(keys):
     AuthFailure.objects.filter(key=keys["account"]).delete()
 

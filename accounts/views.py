@@ -35,7 +35,7 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("scholarships:call-list")
     if request.method == "POST":
-        form = SignupForm(request.POST)
+        form = SignupForm(request.POST, request=request)
         if form.is_valid():
             user = form.save(commit=False)
             user.set_password(form.cleaned_data["password1"])

@@ -113,3 +113,63 @@ def test_old_records_and_finished_emails_are_pruned(client):
 
     assert AuthFailure.objects.count() == 0
     assert list(OutgoingEmail.objects.values_list("pk", flat=True)) == [waiting.pk]
+
+
+def test_used_addresses_answer_the_same_and_count_against_the_network(client):
+    UserFactory(email="amara@example.org")
+    signup = {
+        "email": "amara@example.org",
+        "display_name": "X",
+        "preferred_language": "en",
+        "time_zone": "UTC",
+        "password1": "purple-river-lantern-42",
+        "password2": "purple-river-lantern-42",
+    }
+    for _ in range(20):
+        response = client.post(reverse("accounts:signup"), signup, REMOTE_ADDR="198.51.100.9")
+        assert "This address cannot be used." in response.content.decode()
+
+    response = client.post(
+        reverse("accounts:signup"),
+        signup | {"email": "new@example.org"},
+        REMOTE_ADDR="198.51.100.9",
+    )
+
+    assert THROTTLED in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_cannot_slip_under_the_limit():
+    import threading
+
+    from django.db import connection
+    from django.test import RequestFactory
+
+    from accounts.forms import ThrottledLoginForm
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's shared in-memory test database cannot hold concurrent writers")
+    UserFactory(email="amara@example.org")
+    barrier = threading.Barrier(12)
+    answers = []
+
+    def guess():
+        try:
+            request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.7")
+            form = ThrottledLoginForm(
+                request, data={"username": "amara@example.org", "password": "wrong"}
+            )
+            barrier.wait()
+            form.is_valid()
+            answers.append("throttled" if form.has_error("__all__", "throttled") else "checked")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert answers.count("checked") <= 5
+    assert len(answers) == 12
