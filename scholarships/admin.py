@@ -6,8 +6,16 @@ from i18nfield.admin import I18nModelAdmin
 
 from .enums import CallStatus
 from .forms import CallForm
-from .models import Application, Call, EligibilityQuestion, MotivationQuestion
-from .services import ScholarshipError, change_call_status
+from .models import (
+    Application,
+    Call,
+    Criterion,
+    EligibilityQuestion,
+    MotivationQuestion,
+    PanelMember,
+    ReviewAssignment,
+)
+from .services import ScholarshipError, assign_reviewers, change_call_status
 
 
 class EligibilityQuestionInline(admin.StackedInline):
@@ -22,17 +30,34 @@ class MotivationQuestionInline(EligibilityQuestionInline):
     fields = ["position", "text", "help_text", "word_limit", "required"]
 
 
+class CriterionInline(EligibilityQuestionInline):
+    model = Criterion
+    fields = ["position", "name", "guidance", "weight", "scale"]
+
+
+class PanelMemberInline(admin.TabularInline):
+    model = PanelMember
+    extra = 0
+    fields = ["reviewer", "languages", "organisation", "min_reviews", "max_reviews"]
+    autocomplete_fields = ["reviewer"]
+
+
 @admin.register(Call)
 class CallAdmin(I18nModelAdmin):
     form = CallForm
-    inlines = [EligibilityQuestionInline, MotivationQuestionInline]
+    inlines = [
+        EligibilityQuestionInline,
+        MotivationQuestionInline,
+        CriterionInline,
+        PanelMemberInline,
+    ]
     list_display = ["__str__", "conference", "status", "opens_at", "closes_at", "number_of_awards"]
     list_filter = ["status", "conference"]
     search_fields = ["slug", "title"]
     list_select_related = ["conference"]
     readonly_fields = ["status"]
     date_hierarchy = "closes_at"
-    actions = ["publish", "unpublish", "archive", "preview_retention"]
+    actions = ["publish", "unpublish", "archive", "assign", "preview_retention"]
 
     def _change_status(self, request, queryset, target):
         for call in queryset:
@@ -55,6 +80,21 @@ class CallAdmin(I18nModelAdmin):
     @admin.action(description=_("Archive the selected calls"), permissions=["manage"])
     def archive(self, request, queryset):
         self._change_status(request, queryset, CallStatus.ARCHIVED)
+
+    @admin.action(description=_("Assign reviewers to the applications"), permissions=["manage"])
+    def assign(self, request, queryset):
+        for call in queryset:
+            try:
+                count = assign_reviewers(call, by=request.user)
+            except ScholarshipError as error:
+                self.message_user(request, f"{call}: {error}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(call)s: %(count)d new review(s) assigned.")
+                    % {"call": call, "count": count},
+                    messages.SUCCESS,
+                )
 
     @admin.action(description=_("Preview what retention will erase"), permissions=["manage"])
     def preview_retention(self, request, queryset):
@@ -87,6 +127,23 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_filter = ["status", "call", "region", "gender"]
     list_select_related = ["call"]
     fields = ["public_id", "call", "status", "region", "gender", "submitted_at", "withdrawn_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(admin.ModelAdmin):
+    """Read only: reviews are written by reviewers on their own pages."""
+
+    list_display = ["application", "member", "status", "submitted_at"]
+    list_filter = ["status", "application__call"]
+    list_select_related = ["application", "member__reviewer", "member__call"]
+    fields = ["application", "member", "status", "submitted_at"]
     readonly_fields = fields
 
     def has_add_permission(self, request):

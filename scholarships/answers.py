@@ -51,11 +51,12 @@ def submitted_values(application, name, form):
     }
 
 
-def answer_sections(application, *, call=None, step_data=None):
+def answer_sections(application, *, call=None, step_data=None, hidden=frozenset()):
     """[{"name", "title", "rows": [(label, text)]}] for the steps that hold answers.
 
     A draft's answers come from its saved steps (`step_data`, or the row's draft); a
-    submitted application's from its fields.
+    submitted application's from its fields. Fields named in `hidden` are left out (a
+    reviewer does not see who the applicant is).
     """
     call = call or application.call
     if step_data is None and application.status == ApplicationStatus.DRAFT:
@@ -73,11 +74,13 @@ def answer_sections(application, *, call=None, step_data=None):
             [
                 (field.label, display_value(field, values.get(field_name)))
                 for field_name, field in form.fields.items()
-                if field_name not in NOT_SHOWN
+                if field_name not in NOT_SHOWN and field_name not in hidden
             ]
             if values is not None
             else []
         )
+        if name == "documents" and "support_letter" in hidden:
+            continue
         if name == "documents":
             has_letter = bool(application.support_letter) or bool(
                 (application.draft or {}).get("step_files", {}).get("documents")

@@ -101,3 +101,15 @@ class SpokenLanguage(models.TextChoices):
     HINDI = "hi", _("Hindi")
     THAI = "th", _("Thai")
     OTHER = "other", _("Another language")
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("review status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("review status", "Submitted")
+
+
+class Recommendation(models.TextChoices):
+    STRONGLY_SUPPORT = "strongly_support", _("Strongly support")
+    SUPPORT = "support", _("Support")
+    UNSURE = "unsure", _("Unsure")
+    DO_NOT_SUPPORT = "do_not_support", _("Do not support")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from i18nfield.forms import I18nModelForm
 
-from .enums import Gender, SpokenLanguage, SupportKind, YesNoUnsure
+from .enums import Gender, Recommendation, SpokenLanguage, SupportKind, YesNoUnsure
 from .models import Call
 from .uploads import validate_document
 from .validators import MaxWordsValidator
@@ -255,3 +255,42 @@ APPLICATION_STEPS = [
     ("documents", DocumentsForm),
     ("review", ReviewForm),
 ]
+
+
+class ReviewForm(forms.Form):
+    """A reviewer's scores, one radio group per criterion of the call's rubric."""
+
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Other reviewers read it once they have submitted their own review."),
+    )
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"),
+        choices=Recommendation.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"c{criterion.pk}"] = forms.TypedChoiceField(
+                label=str(criterion.name),
+                help_text=str(criterion.guidance) if criterion.guidance else "",
+                choices=[(n, str(n)) for n in range(1, criterion.scale + 1)],
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        self.order_fields([f"c{c.pk}" for c in criteria] + ["recommendation", "comment"])
+
+    def scores(self):
+        return {
+            str(c.pk): self.cleaned_data[f"c{c.pk}"]
+            for c in self.criteria
+            if self.cleaned_data.get(f"c{c.pk}") not in (None, "")
+        }

@@ -2,8 +2,8 @@ from django.utils import timezone
 
 from accounts.rules import is_coordinator
 
-from .enums import ApplicationStatus, CallStatus
-from .models import Application, Call
+from .enums import ApplicationStatus, CallStatus, ReviewStatus
+from .models import Application, Call, ReviewAssignment
 
 
 def calls_visible_to(user):
@@ -47,4 +47,28 @@ def call_with_questions(queryset=None):
         (queryset or Call.objects)
         .select_related("conference")
         .prefetch_related("eligibility_questions", "motivation_questions")
+    )
+
+
+def assignments_of(user):
+    """The reviews a person is to write: never for their own application, nor for one
+    they declared a conflict with."""
+    return (
+        ReviewAssignment.objects.filter(member__reviewer=user)
+        .exclude(application__applicant=user)
+        .exclude(application__conflicts__member__reviewer=user)
+        .select_related("application__call__conference", "member")
+    )
+
+
+def other_reviews(assignment):
+    """The other submitted reviews of the same application, once this one is submitted."""
+    if not assignment.is_submitted:
+        return ReviewAssignment.objects.none()
+    return (
+        ReviewAssignment.objects.filter(
+            application=assignment.application, status=ReviewStatus.SUBMITTED
+        )
+        .exclude(pk=assignment.pk)
+        .order_by("submitted_at")
     )

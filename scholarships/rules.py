@@ -1,6 +1,6 @@
 import rules
 
-from accounts.rules import is_coordinator
+from accounts.rules import is_coordinator, is_reviewer
 
 from .enums import CallStatus
 
@@ -12,3 +12,4 @@ def is_published(user, call):
 
 rules.add_perm("scholarships.see_call", is_published | is_coordinator)
 rules.add_perm("scholarships.manage_calls", is_coordinator)
+rules.add_perm("scholarships.review", is_reviewer)

@@ -13,8 +13,14 @@ from accounts.audit import AuditEntry, log_action
 from conferences.queries import region_for_country
 from notifications.services import queue_email
 
-from .enums import APPLICATION_TRANSITIONS, CALL_TRANSITIONS, WITHDRAWABLE, ApplicationStatus
-from .models import Application, Call
+from .enums import (
+    APPLICATION_TRANSITIONS,
+    CALL_TRANSITIONS,
+    WITHDRAWABLE,
+    ApplicationStatus,
+    ReviewStatus,
+)
+from .models import Application, Call, Conflict, ReviewAssignment
 from .wizard import UPLOAD_FOLDER
 
 logger = logging.getLogger(__name__)
@@ -357,3 +363,115 @@ def erase_applications(user):
     """For an account being erased: drafts deleted, the other applications anonymised."""
     for application in Application.objects.filter(applicant=user):
         anonymise_application(application)
+
+
+REVIEWABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW)
+
+
+def assign_reviewers(call, *, by):
+    """Give every submitted application of the call k reviewers from its panel.
+
+    Hard rules: the reviewer reads the application's language, has not declared a
+    conflict with it, lives elsewhere and works elsewhere; existing assignments stay.
+    Side effects: new ReviewAssignment rows; an audit entry. Raises ScholarshipError
+    naming how many applications have too few eligible reviewers.
+    """
+    from .assignment import Paper, Reviewer, assign
+
+    applications = list(call.applications.filter(status__in=REVIEWABLE))
+    members = list(call.panel.select_related("reviewer").prefetch_related("conflicts"))
+    papers = [
+        Paper(
+            key=str(application.pk),
+            language=application.language,
+            country=application.country_of_residence.code or "",
+            organisation=application.organisation_name,
+            region=application.region,
+        )
+        for application in applications
+    ]
+    reviewers = [
+        Reviewer(
+            key=str(member.pk),
+            languages=frozenset(member.languages),
+            country=member.reviewer.country.code or "",
+            organisation=member.organisation,
+            conflicts=frozenset(str(c.application_id) for c in member.conflicts.all()),
+            floor=member.min_reviews,
+            cap=member.max_reviews,
+        )
+        for member in members
+    ]
+    existing = set(
+        ReviewAssignment.objects.filter(application__call=call).values_list(
+            "application_id", "member_id"
+        )
+    )
+    result = assign(
+        papers,
+        reviewers,
+        k=call.reviewers_per_application,
+        fixed=[(str(a), str(m)) for a, m in existing],
+    )
+    if result.status != "optimal":
+        raise ScholarshipError(
+            _(
+                "%(count)d application(s) cannot get %(k)d reviewers who read their language "
+                "and have no conflict. Add reviewers to the panel, then try again."
+            )
+            % {"count": max(len(result.short), 1), "k": call.reviewers_per_application}
+        )
+    new = [
+        ReviewAssignment(application_id=int(a), member_id=int(m))
+        for a, m in result.pairs
+        if (int(a), int(m)) not in existing
+    ]
+    with transaction.atomic():
+        ReviewAssignment.objects.bulk_create(new)
+        log_action(actor=by, action="call.reviewers_assigned", obj=call, data={"new": len(new)})
+    return len(new)
+
+
+def save_review(assignment, *, scores, comment, recommendation, submit, by):
+    """Save a reviewer's scores as a draft, or submit them (then they are final).
+
+    Side effects: the assignment row locked and saved; an audit entry. Raises
+    ScholarshipError when the review was submitted already, or when submitting
+    without every criterion scored and a recommendation.
+    """
+    with transaction.atomic():
+        locked = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+        if locked.status == ReviewStatus.SUBMITTED:
+            raise ScholarshipError(_("This review is submitted and can no longer change."))
+        criteria = list(locked.application.call.criteria.all())
+        if submit and (any(str(c.pk) not in scores for c in criteria) or not recommendation):
+            raise ScholarshipError(
+                _("Score every criterion and give a recommendation before you submit.")
+            )
+        locked.scores = {key: int(value) for key, value in scores.items()}
+        locked.comment = comment
+        locked.recommendation = recommendation
+        if submit:
+            locked.status = ReviewStatus.SUBMITTED
+            locked.submitted_at = timezone.now()
+        locked.save()
+        log_action(
+            actor=by,
+            action="review.submitted" if submit else "review.saved",
+            obj=locked.application,
+        )
+    return locked
+
+
+def declare_conflict(member, application, *, by):
+    """A reviewer declares a conflict: they are no longer assigned the application.
+
+    Side effects: a Conflict row; their unsubmitted assignment to it deleted; an audit
+    entry.
+    """
+    with transaction.atomic():
+        Conflict.objects.get_or_create(member=member, application=application)
+        ReviewAssignment.objects.filter(
+            member=member, application=application, status=ReviewStatus.DRAFT
+        ).delete()
+        log_action(actor=by, action="review.conflict_declared", obj=application)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, calls, wizard
+from .views import applications, calls, reviews, wizard
 
 app_name = "scholarships"
 
@@ -29,6 +29,8 @@ urlpatterns = [
         wizard.ApplicationWizard.as_view(url_name="scholarships:application-step"),
         name="application-step",
     ),
+    path("review/", reviews.review_queue, name="review-queue"),
+    path("review/<uuid:public_id>/", reviews.review_detail, name="review-detail"),
     path("manage/calls/", calls.call_manage_list, name="call-manage-list"),
     path(
         "manage/calls/<slug:slug>/status/",

@@ -10,7 +10,15 @@ from conferences.enums import ConferenceKind
 from conferences.models import Conference
 from notifications.services import queue_email
 from scholarships.enums import ApplicationStatus, CallStatus, Gender, SupportKind
-from scholarships.models import Application, Call, EligibilityQuestion, MotivationQuestion
+from scholarships.models import (
+    Application,
+    Call,
+    Criterion,
+    EligibilityQuestion,
+    MotivationQuestion,
+    PanelMember,
+    ReviewAssignment,
+)
 
 PASSWORD = "a-long-test-passphrase"
 
@@ -125,6 +133,39 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     class Params:
         is_draft = factory.Trait(status=ApplicationStatus.DRAFT, submitted_at=None)
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    call = factory.SubFactory(CallFactory)
+    name = factory.Sequence(lambda n: {"en": f"Criterion {n}"})
+    weight = 1
+    scale = 5
+    position = factory.Sequence(int)
+
+
+class PanelMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PanelMember
+
+    call = factory.SubFactory(CallFactory)
+    reviewer = factory.SubFactory(UserFactory, reviewer=True, country="TH")
+    languages = ["en", "fr"]
+    organisation = "Reviewers Collective"
+    min_reviews = 0
+    max_reviews = 30
+
+
+class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewAssignment
+
+    application = factory.SubFactory(ApplicationFactory)
+    member = factory.SubFactory(
+        PanelMemberFactory, call=factory.SelfAttribute("..application.call")
+    )
 
 
 def aware(zone, *args):

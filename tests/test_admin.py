@@ -6,7 +6,13 @@ from django.urls import reverse
 
 from notifications.enums import EmailStatus
 from notifications.models import OutgoingEmail
-from tests.factories import ApplicationFactory, CallFactory, UserFactory, queue_reset_email
+from tests.factories import (
+    ApplicationFactory,
+    CallFactory,
+    ReviewAssignmentFactory,
+    UserFactory,
+    queue_reset_email,
+)
 from tests.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +40,7 @@ def test_every_model_of_ours_is_in_the_admin():
         "conferences.CountryRegion",
         "scholarships.Call",
         "scholarships.Application",
+        "scholarships.ReviewAssignment",
         "notifications.OutgoingEmail",
     }
 
@@ -49,6 +56,7 @@ def test_every_admin_list_and_change_page_opens(admin_client):
         "conferences.CountryRegion": None,
         "scholarships.Call": call,
         "scholarships.Application": ApplicationFactory(call=call),
+        "scholarships.ReviewAssignment": ReviewAssignmentFactory(),
         "notifications.OutgoingEmail": email,
     }
 
@@ -74,7 +82,7 @@ def test_a_call_created_in_the_admin_is_read_in_the_conference_zone(admin_client
         "retention_days": "730",
         "support_offered": ["airfare"],
     }
-    for inline in ("eligibility_questions", "motivation_questions"):
+    for inline in ("eligibility_questions", "motivation_questions", "criteria", "panel"):
         data |= {f"{inline}-TOTAL_FORMS": "0", f"{inline}-INITIAL_FORMS": "0"}
     for name in ("title", "public_name", "summary", "description", "eligibility"):
         for index in range(5):

@@ -49,6 +49,15 @@ ON_APPLICATION = {"public_id": APPLICATION}
 EXPECTED = {
     "scholarships:call-list": ({}, everyone(OK)),
     "scholarships:call-detail": ({"slug": "open-call"}, everyone(OK)),
+    "scholarships:review-queue": (
+        {},
+        row(LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, SETUP),
+    ),
+    # Nobody here is assigned this review: even reviewers get 404.
+    "scholarships:review-detail": (
+        {"public_id": APPLICATION},
+        row(LOGIN, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, SETUP),
+    ),
     "scholarships:call-manage-list": (
         {},
         row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP),

@@ -1,0 +1,74 @@
+"""The reviewer's pages: their queue, and one application to score, without identity."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from ..answers import answer_sections
+from ..forms import ReviewForm
+from ..models import weighted_total
+from ..queries import assignments_of, other_reviews
+from ..services import ScholarshipError, save_review
+
+# What a reviewer never sees of an application: who the applicant is. The display
+# name and email are never on these pages at all.
+HIDDEN_FROM_REVIEWERS = frozenset({"organisation_name", "support_letter"})
+
+
+@permission_required("scholarships.review", raise_exception=True)
+def review_queue(request):
+    assignments = assignments_of(request.user).order_by("status", "created_at")
+    return render(request, "scholarships/review_queue.html", {"assignments": assignments})
+
+
+@never_cache
+@permission_required("scholarships.review", raise_exception=True)
+def review_detail(request, public_id):
+    assignment = get_object_or_404(assignments_of(request.user), public_id=public_id)
+    criteria = list(assignment.application.call.criteria.all())
+    initial = {f"c{key}": value for key, value in assignment.scores.items()}
+    initial.update(comment=assignment.comment, recommendation=assignment.recommendation)
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None, criteria=criteria, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_review(
+                assignment,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+                recommendation=form.cleaned_data["recommendation"],
+                submit="submit" in request.POST,
+                by=request.user,
+            )
+        except ScholarshipError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Your review is submitted.") if "submit" in request.POST else _("Draft saved."),
+            )
+            return redirect("scholarships:review-detail", public_id=assignment.public_id)
+    others = [
+        {
+            "number": number,
+            "total": weighted_total(review.scores, criteria),
+            "recommendation": review.get_recommendation_display(),
+            "comment": review.comment,
+        }
+        for number, review in enumerate(other_reviews(assignment), start=1)
+    ]
+    return render(
+        request,
+        "scholarships/review_detail.html",
+        {
+            "assignment": assignment,
+            "application": assignment.application,
+            "answers": answer_sections(assignment.application, hidden=HIDDEN_FROM_REVIEWERS),
+            "form": form,
+            "own_total": weighted_total(assignment.scores, criteria),
+            "others": others,
+        },
+    )
