@@ -27,7 +27,7 @@ def test_load_demo_is_idempotent_and_gives_one_user_per_role(settings, capsys):
     assert snapshot() == first
     assert first[2] == [("aids-2028", CallStatus.PUBLISHED), ("aids-2028-youth", CallStatus.DRAFT)]
     assert User.objects.filter(is_coordinator=True, is_superuser=False).count() == 1
-    assert User.objects.filter(is_reviewer=True).count() == 1
+    assert User.objects.filter(is_reviewer=True).count() == 13  # one with a login, a panel of 12
     assert User.objects.filter(is_finance=True).count() == 1
     output = capsys.readouterr().out
     assert "coordinator@demo.example     demo-coordinator-pass" in output
@@ -88,3 +88,23 @@ def test_demo_staff_get_a_working_second_factor(settings, capsys):
     device = TOTPDevice.objects.get(user__email="coordinator@demo.example")
     assert len(code) == 6 and device.verify_token(code)
     assert not TOTPDevice.objects.filter(user__email="applicant@demo.example").exists()
+
+
+def test_demo_has_a_review_panel_with_reviews_written_and_stays_the_same(settings):
+    from scholarships.enums import ReviewStatus
+    from scholarships.models import ReviewAssignment
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    first = (
+        ReviewAssignment.objects.count(),
+        ReviewAssignment.objects.filter(status=ReviewStatus.SUBMITTED).count(),
+    )
+    call_command("load_demo")
+
+    assert first[0] == 600 and 0 < first[1] < 600
+    assert (
+        ReviewAssignment.objects.count(),
+        ReviewAssignment.objects.filter(status=ReviewStatus.SUBMITTED).count(),
+    ) == first
+    assert ReviewAssignment.objects.filter(member__reviewer__email="reviewer@demo.example").exists()

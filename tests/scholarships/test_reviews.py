@@ -202,3 +202,16 @@ def test_applicants_and_finance_cannot_open_the_review_pages(client):
         sign_in(client, user)
         assert client.get(reverse("scholarships:review-queue")).status_code == 403
         assert client.get(review_url(assignment)).status_code == 403
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_the_review_queue_costs_the_same_at_any_size(client, django_assert_num_queries, rows):
+    member = PanelMemberFactory()
+    for application in ApplicationFactory.create_batch(rows, call=member.call):
+        ReviewAssignmentFactory(application=application, member=member)
+    sign_in(client, member.reviewer)
+    client.get(reverse("scholarships:review-queue"))  # the session's first request writes it
+
+    # session, user, second-factor device, assignments with applications and calls
+    with django_assert_num_queries(4):
+        client.get(reverse("scholarships:review-queue"))
