@@ -12,9 +12,12 @@ from ..models import weighted_total
 from ..queries import assignments_of, other_reviews
 from ..services import ScholarshipError, save_review
 
-# What a reviewer never sees of an application: who the applicant is. The display
-# name and email are never on these pages at all.
-HIDDEN_FROM_REVIEWERS = frozenset({"organisation_name", "support_letter"})
+# What a reviewer never sees of an application: who the applicant is, and what scoring
+# does not need (a self-described gender, access needs). The display name and email
+# are never on these pages at all.
+HIDDEN_FROM_REVIEWERS = frozenset(
+    {"organisation_name", "support_letter", "gender_self_description", "access_needs"}
+)
 
 
 @permission_required("scholarships.review", raise_exception=True)

@@ -108,13 +108,18 @@ SENTINELS = [
     "sentinel@example.org",
     "Sentinel Organisation",
     "sentinel-letter",
+    "Sentinel access needs",
+    "Sentinel self-description",
 ]
 
 
 def test_the_reviewer_sees_no_name_email_organisation_or_letter(client):
     applicant = UserFactory(display_name=SENTINELS[0], email=SENTINELS[1])
     assignment = ReviewAssignmentFactory(
-        application__applicant=applicant, application__organisation_name=SENTINELS[2]
+        application__applicant=applicant,
+        application__organisation_name=SENTINELS[2],
+        application__access_needs=SENTINELS[4],
+        application__gender_self_description=SENTINELS[5],
     )
     assignment.application.support_letter.save(
         f"{SENTINELS[3]}.pdf", ContentFile(b"%PDF-1.4\n%%EOF")
