@@ -3,7 +3,7 @@ from django.utils import timezone
 from accounts.rules import is_coordinator
 
 from .enums import ApplicationStatus, CallStatus, ReviewStatus
-from .models import Application, Call, ReviewAssignment
+from .models import Application, Call, ReviewAssignment, weighted_total
 
 
 def calls_visible_to(user):
@@ -72,3 +72,59 @@ def other_reviews(assignment):
         .exclude(pk=assignment.pk)
         .order_by("submitted_at")
     )
+
+
+def ranking_for_call(call):
+    """Every reviewed application of the call with its raw mean, number of reviews,
+    calibrated score (the additive bias model) and flags, best first.
+
+    Four queries whatever the size: criteria, submitted reviews, applications and the
+    call's panel; the arithmetic is done in Python (calibration.py).
+    """
+    from .calibration import Review, disagreement_flags, fit_bias_model, raw_means
+
+    criteria = list(call.criteria.all())
+    reviews = []
+    for application_id, member_id, scores in ReviewAssignment.objects.filter(
+        application__call=call, status=ReviewStatus.SUBMITTED
+    ).values_list("application_id", "member_id", "scores"):
+        total = weighted_total(scores, criteria)
+        if total is not None:
+            reviews.append(Review(str(application_id), str(member_id), float(total)))
+    model = fit_bias_model(reviews)
+    calibrated = model.calibrated()
+    means = raw_means(reviews)
+    counts = {}
+    for review in reviews:
+        counts[review.application] = counts.get(review.application, 0) + 1
+    order = sorted(calibrated, key=lambda key: -calibrated[key])
+    line_index = min(call.number_of_awards, len(order)) - 1
+    funding_line = calibrated[order[line_index]] if order else 0.0
+    flags = disagreement_flags(reviews, model, funding_line)
+    applications = {
+        str(row["pk"]): row
+        for row in Application.objects.filter(call=call)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .values("pk", "public_id", "region", "gender", "status")
+    }
+    rows = []
+    for rank, key in enumerate(order, start=1):
+        application = applications.get(key)
+        if application is None:
+            continue
+        rows.append(
+            {
+                "rank": rank,
+                "reference": str(application["public_id"])[:8],
+                "public_id": application["public_id"],
+                "region": application["region"],
+                "gender": application["gender"],
+                "status": application["status"],
+                "reviews": counts[key],
+                "raw_mean": round(means[key], 2),
+                "calibrated": round(calibrated[key], 2),
+                "flags": flags.get(key, []),
+                "funded": rank <= call.number_of_awards,
+            }
+        )
+    return rows, funding_line

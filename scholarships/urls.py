@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, calls, reviews, wizard
+from .views import applications, calls, ranking, reviews, wizard
 
 app_name = "scholarships"
 
@@ -42,6 +42,7 @@ urlpatterns = [
         applications.call_applications,
         name="call-applications",
     ),
+    path("manage/calls/<slug:slug>/ranking/", ranking.call_ranking, name="call-ranking"),
     path(
         "manage/applications/<uuid:public_id>/",
         applications.application_manage_detail,

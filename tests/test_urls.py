@@ -93,6 +93,10 @@ EXPECTED = {
         {"slug": "open-call"},
         row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP),
     ),
+    "scholarships:call-ranking": (
+        {"slug": "open-call"},
+        row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP),
+    ),
     "scholarships:application-manage-detail": (
         ON_APPLICATION,
         row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP),

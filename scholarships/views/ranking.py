@@ -1,0 +1,95 @@
+"""The coordinator's ranking of a call's reviewed applications, on screen and as CSV."""
+
+import csv
+
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+
+from accounts.audit import log_action
+from conferences.enums import Region
+
+from ..enums import Gender
+from ..queries import calls_visible_to, ranking_for_call
+
+FLAG_LABELS = {
+    "both_sides_of_line": _("reviewers on both sides of the funding line"),
+    "wide_spread": _("reviewers far apart"),
+}
+SORTS = {
+    "calibrated": lambda row: -row["calibrated"],
+    "raw": lambda row: -row["raw_mean"],
+    "reviews": lambda row: row["reviews"],
+}
+
+
+def spreadsheet_safe(value):
+    """A cell that a spreadsheet will not run as a formula (numbers pass as they are)."""
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@permission_required("scholarships.manage_calls", raise_exception=True)
+def call_ranking(request, slug):
+    call = get_object_or_404(calls_visible_to(request.user), slug=slug)
+    rows, funding_line = ranking_for_call(call)
+    region, gender = request.GET.get("region", ""), request.GET.get("gender", "")
+    flagged = request.GET.get("flagged") == "1"
+    if region in Region.values:
+        rows = [row for row in rows if row["region"] == region]
+    if gender in Gender.values:
+        rows = [row for row in rows if row["gender"] == gender]
+    if flagged:
+        rows = [row for row in rows if row["flags"]]
+    sort = request.GET.get("sort", "calibrated")
+    rows = sorted(rows, key=SORTS.get(sort, SORTS["calibrated"]))
+    for row in rows:
+        row["flag_labels"] = [FLAG_LABELS[flag] for flag in row["flags"]]
+        row["region_label"] = Region(row["region"]).label if row["region"] else "—"
+        row["gender_label"] = Gender(row["gender"]).label if row["gender"] else "—"
+    if request.GET.get("format") == "csv":
+        log_action(actor=request.user, action="ranking.exported", obj=call)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="ranking.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            ["rank", "reference", "region", "gender", "reviews", "raw_mean", "calibrated", "flags"]
+        )
+        for row in rows:
+            writer.writerow(
+                [
+                    spreadsheet_safe(value)
+                    for value in (
+                        row["rank"],
+                        row["reference"],
+                        row["region"],
+                        row["gender"],
+                        row["reviews"],
+                        row["raw_mean"],
+                        row["calibrated"],
+                        " ".join(row["flags"]),
+                    )
+                ]
+            )
+        return response
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "scholarships/call_ranking.html",
+        {
+            "call": call,
+            "page": page,
+            "funding_line": round(funding_line, 2),
+            "regions": Region.choices,
+            "genders": Gender.choices,
+            "region": region,
+            "gender": gender,
+            "flagged": flagged,
+            "sort": sort,
+            "query": request.GET.copy(),
+        },
+    )
