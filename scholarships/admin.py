@@ -8,12 +8,16 @@ from .enums import CallStatus
 from .forms import CallForm
 from .models import (
     Application,
+    BalancePolicy,
     Call,
     Criterion,
     EligibilityQuestion,
+    GenderTarget,
     MotivationQuestion,
     PanelMember,
+    RegionTarget,
     ReviewAssignment,
+    SelectionRun,
 )
 from .services import ScholarshipError, assign_reviewers, change_call_status
 
@@ -145,6 +149,39 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
     list_select_related = ["application", "member__reviewer", "member__call"]
     fields = ["application", "member", "status", "submitted_at"]
     readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RegionTargetInline(admin.TabularInline):
+    model = RegionTarget
+    extra = 0
+    fields = ["region", "min_count", "min_share", "max_share", "estimated_cost"]
+
+
+class GenderTargetInline(admin.TabularInline):
+    model = GenderTarget
+    extra = 0
+    fields = ["gender", "min_share"]
+
+
+@admin.register(BalancePolicy)
+class BalancePolicyAdmin(admin.ModelAdmin):
+    list_display = ["call", "budget", "first_time_min_share"]
+    inlines = [RegionTargetInline, GenderTargetInline]
+
+
+@admin.register(SelectionRun)
+class SelectionRunAdmin(admin.ModelAdmin):
+    """Read only: the record of each proposal, for audit."""
+
+    list_display = ["call", "created_at", "objective", "status", "total_merit", "solver"]
+    list_filter = ["call", "status"]
+    readonly_fields = [field.name for field in SelectionRun._meta.fields]
 
     def has_add_permission(self, request):
         return False

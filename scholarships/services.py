@@ -20,7 +20,7 @@ from .enums import (
     ApplicationStatus,
     ReviewStatus,
 )
-from .models import Application, Call, Conflict, ReviewAssignment
+from .models import Application, Call, Conflict, ReviewAssignment, SelectionRun
 from .wizard import UPLOAD_FOLDER
 
 logger = logging.getLogger(__name__)
@@ -475,3 +475,121 @@ def declare_conflict(member, application, *, by):
             member=member, application=application, status=ReviewStatus.DRAFT
         ).delete()
         log_action(actor=by, action="review.conflict_declared", obj=application)
+
+
+def candidates_for_selection(call):
+    """The reviewed applications as optimiser candidates: calibrated merit, the region's
+    estimated cost, region, gender category, first-time flag."""
+    from .queries import ranking_for_call
+    from .selection import Candidate
+
+    rows, _line = ranking_for_call(call)
+    policy = getattr(call, "balance_policy", None)
+    costs = (
+        {t.region: float(t.estimated_cost) for t in policy.region_targets.all()} if policy else {}
+    )
+    first_time = set(
+        Application.objects.filter(call=call, first_time_attendee=True).values_list(
+            "public_id", flat=True
+        )
+    )
+    return [
+        Candidate(
+            key=str(row["public_id"]),
+            merit=row["calibrated"],
+            cost=costs.get(row["region"], 0.0),
+            region=row["region"],
+            gender=row["gender"],
+            flags=frozenset({"first_time"}) if row["public_id"] in first_time else frozenset(),
+        )
+        for row in rows
+        if row["status"] in REVIEWABLE
+    ]
+
+
+def selection_policy(call, *, objective, fixed_awards=None, threshold=0.0):
+    from .selection import Bounds, Policy
+
+    policy = getattr(call, "balance_policy", None)
+    if policy is None:
+        return Policy(
+            max_awards=call.number_of_awards,
+            objective=objective,
+            fixed_awards=fixed_awards,
+            threshold=threshold,
+        )
+    return Policy(
+        max_awards=call.number_of_awards,
+        budget=float(policy.budget.amount) if policy.budget else None,
+        objective=objective,
+        fixed_awards=fixed_awards,
+        threshold=threshold,
+        regions={
+            t.region: Bounds(
+                min_count=t.min_count,
+                min_share=float(t.min_share),
+                max_share=float(t.max_share) if t.max_share is not None else None,
+            )
+            for t in policy.region_targets.all()
+        },
+        genders={t.gender: float(t.min_share) for t in policy.gender_targets.all() if t.min_share},
+        flags={"first_time": float(policy.first_time_min_share)}
+        if policy.first_time_min_share
+        else {},
+    )
+
+
+def propose_selection(call, *, objective, by, fixed_awards=None, threshold=0.0):
+    """Solve the selection for the call's policy and keep the run for audit.
+
+    Side effects: a SelectionRun row with the inputs' hash, the policy, the result, the
+    score-order list, the price of balance, the conflicts if any, the gap, the solver;
+    an audit entry. The same inputs give the same selection.
+    """
+    import hashlib
+    import json
+
+    from .selection import greedy, price_of_balance, select
+
+    candidates = candidates_for_selection(call)
+    policy = selection_policy(
+        call, objective=objective, fixed_awards=fixed_awards, threshold=threshold
+    )
+    result = select(candidates, policy)
+    score_order = greedy(candidates, policy)
+    merit = {c.key: c.merit for c in candidates}
+    policy_record = {
+        "max_awards": policy.max_awards,
+        "budget": policy.budget,
+        "objective": policy.objective,
+        "fixed_awards": policy.fixed_awards,
+        "threshold": policy.threshold,
+        "regions": {r: b.__dict__ for r, b in policy.regions.items()},
+        "genders": policy.genders,
+        "flags": policy.flags,
+    }
+    inputs = json.dumps(
+        [[c.key, c.merit, c.cost, c.region, c.gender, sorted(c.flags)] for c in candidates]
+        + [policy_record],
+        sort_keys=True,
+    )
+    run = SelectionRun.objects.create(
+        call=call,
+        created_by=by,
+        objective=objective,
+        inputs_hash=hashlib.sha256(inputs.encode()).hexdigest(),
+        policy=policy_record,
+        status=result.status,
+        chosen=result.chosen,
+        greedy=score_order,
+        total_merit=result.total_merit,
+        greedy_merit=sum(merit[key] for key in score_order),
+        total_cost=round(result.total_cost, 2),
+        price_of_balance=price_of_balance(candidates, policy) if result.status == "optimal" else {},
+        conflicts=result.conflicts,
+        gap=result.gap,
+        solver=result.solver,
+        seconds=result.seconds,
+    )
+    log_action(actor=by, action="selection.proposed", obj=call, data={"run": run.pk})
+    return run

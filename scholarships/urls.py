@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, calls, ranking, reviews, wizard
+from .views import applications, calls, ranking, reviews, selection, wizard
 
 app_name = "scholarships"
 
@@ -43,6 +43,12 @@ urlpatterns = [
         name="call-applications",
     ),
     path("manage/calls/<slug:slug>/ranking/", ranking.call_ranking, name="call-ranking"),
+    path("manage/calls/<slug:slug>/selection/", selection.call_selection, name="call-selection"),
+    path(
+        "manage/calls/<slug:slug>/selection/run/",
+        selection.call_selection_run,
+        name="call-selection-run",
+    ),
     path(
         "manage/applications/<uuid:public_id>/",
         applications.application_manage_detail,

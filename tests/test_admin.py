@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from notifications.enums import EmailStatus
 from notifications.models import OutgoingEmail
+from scholarships.models import BalancePolicy, SelectionRun
 from tests.factories import (
     ApplicationFactory,
     CallFactory,
@@ -41,6 +42,8 @@ def test_every_model_of_ours_is_in_the_admin():
         "scholarships.Call",
         "scholarships.Application",
         "scholarships.ReviewAssignment",
+        "scholarships.BalancePolicy",
+        "scholarships.SelectionRun",
         "notifications.OutgoingEmail",
     }
 
@@ -57,6 +60,10 @@ def test_every_admin_list_and_change_page_opens(admin_client):
         "scholarships.Call": call,
         "scholarships.Application": ApplicationFactory(call=call),
         "scholarships.ReviewAssignment": ReviewAssignmentFactory(),
+        "scholarships.BalancePolicy": BalancePolicy.objects.create(call=call),
+        "scholarships.SelectionRun": SelectionRun.objects.create(
+            call=call, objective="merit", inputs_hash="0" * 64, status="optimal"
+        ),
         "notifications.OutgoingEmail": email,
     }
 

@@ -97,6 +97,14 @@ EXPECTED = {
         {"slug": "open-call"},
         row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP),
     ),
+    "scholarships:call-selection": (
+        {"slug": "open-call"},
+        row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP),
+    ),
+    "scholarships:call-selection-run": (
+        {"slug": "open-call"},
+        everyone(NOT_ALLOWED, anonymous=LOGIN),
+    ),
     "scholarships:application-manage-detail": (
         ON_APPLICATION,
         row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP),

@@ -1,9 +1,14 @@
 from .applications import Application, support_letter_path
 from .calls import Call, EligibilityQuestion, MotivationQuestion
 from .reviews import Conflict, Criterion, PanelMember, ReviewAssignment, weighted_total
+from .selection import BalancePolicy, GenderTarget, RegionTarget, SelectionRun
 
 __all__ = [
     "Application",
+    "BalancePolicy",
+    "GenderTarget",
+    "RegionTarget",
+    "SelectionRun",
     "Call",
     "Conflict",
     "Criterion",

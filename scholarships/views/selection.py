@@ -1,0 +1,160 @@
+"""Balance and the proposed selection: what the panel's scores and the policy give."""
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from conferences.enums import Region
+
+from ..enums import ApplicationStatus, Gender
+from ..models import Application
+from ..queries import calls_visible_to
+from ..selection import FIXED, MERIT, THRESHOLD
+from ..services import propose_selection
+
+OBJECTIVES = {MERIT, FIXED, THRESHOLD}
+
+
+def share(part, whole):
+    return round(100 * part / whole) if whole else 0
+
+
+def conflict_text(conflict):
+    """One conflict of an infeasible policy, in words."""
+    family = conflict["family"]
+    if "needs" in conflict and family == "regions":
+        return _(
+            "%(region)s needs %(needs)s award(s), but only %(has)s reviewed applicant(s) are there."
+        ) % {
+            "region": Region(conflict["group"]).label,
+            "needs": conflict["needs"],
+            "has": conflict["has"],
+        }
+    if "needs" in conflict and conflict["group"] == "budget":
+        return _("The people pinned in cost %(needs)s, more than the budget of %(has)s.") % conflict
+    if "needs" in conflict:
+        return _("%(needs)s people are pinned in, more than the %(has)s awards.") % conflict
+    names = {
+        "budget": _("the budget"),
+        "awards": _("the number of awards"),
+        "regions": _("the regional targets"),
+        "genders": _("the gender targets"),
+        "flags": _("the share of first-time attendees"),
+        "pins": _("the pins"),
+    }
+    return _("Without %(rule)s a selection would be possible.") % {"rule": names[family]}
+
+
+@permission_required("scholarships.manage_calls", raise_exception=True)
+def call_selection(request, slug):
+    call = get_object_or_404(calls_visible_to(request.user), slug=slug)
+    policy = getattr(call, "balance_policy", None)
+    run = call.selection_runs.first()
+    proposed = set(run.chosen) if run and run.status in ("optimal", "time_limit") else set()
+    applications = list(
+        Application.objects.filter(call=call)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .values("public_id", "region", "gender", "status")
+    )
+    counts = {
+        "applicants": (
+            Counter(a["region"] for a in applications),
+            Counter(a["gender"] for a in applications),
+        ),
+        "proposed": (
+            Counter(a["region"] for a in applications if str(a["public_id"]) in proposed),
+            Counter(a["gender"] for a in applications if str(a["public_id"]) in proposed),
+        ),
+        "awarded": (
+            Counter(a["region"] for a in applications if a["status"] == ApplicationStatus.AWARDED),
+            Counter(a["gender"] for a in applications if a["status"] == ApplicationStatus.AWARDED),
+        ),
+    }
+    region_targets = {t.region: t for t in policy.region_targets.all()} if policy else {}
+    gender_targets = {t.gender: t for t in policy.gender_targets.all()} if policy else {}
+    total_proposed = len(proposed)
+    warnings = []
+    region_rows = []
+    for value, label in Region.choices:
+        target = region_targets.get(value)
+        got = counts["proposed"][0][value]
+        row = {
+            "label": label,
+            "applicants": counts["applicants"][0][value],
+            "proposed": got,
+            "proposed_share": share(got, total_proposed),
+            "awarded": counts["awarded"][0][value],
+            "target": target,
+        }
+        if target and total_proposed:
+            if got / total_proposed < float(target.min_share) or got < target.min_count:
+                warnings.append(_("%(group)s is below its target.") % {"group": label})
+            if target.max_share is not None and got / total_proposed > float(target.max_share):
+                warnings.append(_("%(group)s is above its largest share.") % {"group": label})
+        region_rows.append(row)
+    gender_rows = []
+    for value, label in Gender.choices:
+        target = gender_targets.get(value)
+        got = counts["proposed"][1][value]
+        gender_rows.append(
+            {
+                "label": label,
+                "applicants": counts["applicants"][1][value],
+                "proposed": got,
+                "proposed_share": share(got, total_proposed),
+                "awarded": counts["awarded"][1][value],
+                "target": target,
+            }
+        )
+        if target and total_proposed and got / total_proposed < float(target.min_share):
+            warnings.append(_("%(group)s is below its target.") % {"group": label})
+    changes = {}
+    if run and proposed:
+        greedy = set(run.greedy)
+        changes = {"added": len(proposed - greedy), "left_out": len(greedy - proposed)}
+    return render(
+        request,
+        "scholarships/call_selection.html",
+        {
+            "call": call,
+            "policy": policy,
+            "run": run,
+            "region_rows": region_rows,
+            "gender_rows": gender_rows,
+            "warnings": warnings,
+            "changes": changes,
+            "conflicts": [conflict_text(c) for c in run.conflicts] if run else [],
+            "proposed": sorted(proposed),
+        },
+    )
+
+
+@require_POST
+@permission_required("scholarships.manage_calls", raise_exception=True)
+def call_selection_run(request, slug):
+    call = get_object_or_404(calls_visible_to(request.user), slug=slug)
+    objective = request.POST.get("objective", MERIT)
+    try:
+        fixed = int(request.POST.get("fixed_awards") or call.number_of_awards)
+        threshold = float(request.POST.get("threshold") or 0)
+    except ValueError:
+        objective, fixed, threshold = None, -1, 0.0
+    if objective not in OBJECTIVES or not 0 <= fixed <= call.number_of_awards:
+        messages.error(request, _("Choose an objective, and a number of awards within the call's."))
+        return redirect("scholarships:call-selection", slug=call.slug)
+    run = propose_selection(
+        call,
+        objective=objective,
+        by=request.user,
+        fixed_awards=fixed if objective == FIXED else None,
+        threshold=threshold if objective == THRESHOLD else 0.0,
+    )
+    if run.status == "infeasible":
+        messages.error(request, _("No selection can meet this policy: see why below."))
+    else:
+        messages.success(request, _("A new selection is proposed."))
+    return redirect("scholarships:call-selection", slug=call.slug)

@@ -1,0 +1,148 @@
+import pytest
+from django.urls import reverse
+from djmoney.money import Money
+
+from accounts.audit import AuditEntry
+from scholarships.enums import ReviewStatus
+from scholarships.models import BalancePolicy, SelectionRun
+from scholarships.services import propose_selection
+from tests.factories import (
+    ApplicationFactory,
+    CallFactory,
+    CriterionFactory,
+    PanelMemberFactory,
+    ReviewAssignmentFactory,
+    UserFactory,
+)
+from tests.helpers import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reviewed_call():
+    """Europe scores best; the policy wants at most one European of two awards."""
+    call = CallFactory(number_of_awards=2)
+    criterion = CriterionFactory(call=call, scale=5)
+    member = PanelMemberFactory(call=call)
+    people = {}
+    for name, region, gender, score in [
+        ("eu1", "europe", "man", 5),
+        ("eu2", "europe", "woman", 5),
+        ("af1", "africa", "woman", 3),
+        ("as1", "asia_pacific", "man", 2),
+    ]:
+        application = ApplicationFactory(call=call, region=region, gender=gender)
+        ReviewAssignmentFactory(
+            application=application,
+            member=member,
+            status=ReviewStatus.SUBMITTED,
+            submitted_at="2026-11-01T10:00Z",
+            scores={str(criterion.pk): score},
+            recommendation="support",
+        )
+        people[name] = str(application.public_id)
+    policy = BalancePolicy.objects.create(call=call, budget=Money("10000.00", "USD"))
+    policy.region_targets.create(region="europe", max_share="0.50", estimated_cost="3000")
+    policy.region_targets.create(region="africa", min_count=1, estimated_cost="2000")
+    return call, people
+
+
+def test_the_proposal_meets_the_policy_and_is_kept_for_audit(reviewed_call):
+    call, people = reviewed_call
+    coordinator = UserFactory(coordinator=True)
+
+    run = propose_selection(call, objective="merit", by=coordinator)
+
+    assert run.status == "optimal"
+    assert len(run.chosen) == 2
+    assert people["af1"] in run.chosen
+    assert len({people["eu1"], people["eu2"]} & set(run.chosen)) == 1
+    assert set(run.greedy) == {people["eu1"], people["eu2"]}  # score order breaks the policy
+    assert run.policy["regions"]["europe"]["max_share"] == 0.5
+    assert len(run.inputs_hash) == 64 and run.solver.startswith("HiGHS")
+    assert AuditEntry.objects.filter(actor=coordinator, action="selection.proposed").count() == 1
+    again = propose_selection(call, objective="merit", by=coordinator)
+    assert (again.inputs_hash, again.chosen) == (run.inputs_hash, run.chosen)
+
+
+def test_an_impossible_policy_is_explained_in_words(client, reviewed_call):
+    call, _people = reviewed_call
+    call.balance_policy.region_targets.create(region="latin_america", min_count=1)
+    coordinator = UserFactory(coordinator=True)
+    sign_in(client, coordinator)
+
+    response = client.post(
+        reverse("scholarships:call-selection-run", kwargs={"slug": call.slug}),
+        {"objective": "merit"},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "No selection can meet this policy" in page
+    assert "Latin America needs 1 award(s), but only 0 reviewed applicant(s) are there." in page
+    assert SelectionRun.objects.get().status == "infeasible"
+
+
+def test_the_page_shows_balance_and_warnings_against_targets(client, reviewed_call):
+    call, _people = reviewed_call
+    sign_in(client, UserFactory(coordinator=True))
+    client.post(
+        reverse("scholarships:call-selection-run", kwargs={"slug": call.slug}),
+        {"objective": "merit"},
+    )
+
+    response = client.get(reverse("scholarships:call-selection", kwargs={"slug": call.slug}))
+
+    rows = {row["label"]: row for row in response.context["region_rows"]}
+    assert rows["Europe (with Central Asia)"]["applicants"] == 2
+    assert rows["Europe (with Central Asia)"]["proposed"] == 1
+    assert rows["Africa"]["proposed"] == 1
+    assert response.context["warnings"] == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"objective": "bogus"},
+        {"objective": "fixed", "fixed_awards": "99"},
+        {"objective": "merit", "threshold": "x"},
+    ],
+)
+def test_bad_choices_change_nothing(client, reviewed_call, data):
+    call, _people = reviewed_call
+    sign_in(client, UserFactory(coordinator=True))
+
+    response = client.post(
+        reverse("scholarships:call-selection-run", kwargs={"slug": call.slug}), data, follow=True
+    )
+
+    assert response.status_code == 200
+    assert SelectionRun.objects.count() == 0
+
+
+def test_only_coordinators_can_solve(client, reviewed_call):
+    call, _people = reviewed_call
+    sign_in(client, UserFactory(finance=True))
+
+    response = client.post(
+        reverse("scholarships:call-selection-run", kwargs={"slug": call.slug}),
+        {"objective": "merit"},
+    )
+
+    assert response.status_code == 403
+    assert SelectionRun.objects.count() == 0
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_the_selection_page_costs_the_same_at_any_size(client, django_assert_num_queries, rows):
+    call = CallFactory()
+    BalancePolicy.objects.create(call=call)
+    ApplicationFactory.create_batch(rows, call=call)
+    sign_in(client, UserFactory(coordinator=True))
+    url = reverse("scholarships:call-selection", kwargs={"slug": call.slug})
+    client.get(url)
+
+    # session, user, device, call, policy, latest run, applications, targets ×2
+    with django_assert_num_queries(9):
+        client.get(url)
