@@ -108,3 +108,16 @@ def test_demo_has_a_review_panel_with_reviews_written_and_stays_the_same(setting
         ReviewAssignment.objects.filter(status=ReviewStatus.SUBMITTED).count(),
     ) == first
     assert ReviewAssignment.objects.filter(member__reviewer__email="reviewer@demo.example").exists()
+
+
+def test_demo_has_a_balance_policy_and_an_optimal_proposal(settings):
+    from scholarships.models import SelectionRun
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    call_command("load_demo")
+
+    run = SelectionRun.objects.get()
+    assert run.status == "optimal"
+    assert len(run.chosen) == 25
+    assert run.total_cost <= 70000

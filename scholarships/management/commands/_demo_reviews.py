@@ -101,3 +101,35 @@ def load_demo_reviews(call, *, by):
         assignment.save()
     reviews = ReviewAssignment.objects.filter(application__call=call)
     return reviews.count(), reviews.filter(status=ReviewStatus.SUBMITTED).count()
+
+
+REGION_TARGETS = {
+    # region: (smallest share, largest share, estimated cost of one award in USD)
+    "africa": ("0.15", "0.40", "2800"),
+    "asia_pacific": ("0.15", "0.40", "3200"),
+    "europe": ("0.10", "0.30", "2500"),
+    "latin_america": ("0.10", "0.35", "3000"),
+    "north_america_caribbean": ("0.05", "0.25", "2200"),
+}
+
+
+def load_demo_policy(call, *, by):
+    """A balance policy for the demo call and, the first time, one proposed selection."""
+    from djmoney.money import Money
+
+    from scholarships.models import BalancePolicy, SelectionRun
+    from scholarships.services import propose_selection
+
+    policy, _created = BalancePolicy.objects.update_or_create(
+        call=call, defaults={"budget": Money("70000.00", "USD"), "first_time_min_share": "0.30"}
+    )
+    for region, (low, high, cost) in REGION_TARGETS.items():
+        policy.region_targets.update_or_create(
+            region=region,
+            defaults={"min_share": low, "max_share": high, "estimated_cost": cost},
+        )
+    for gender, share in (("woman", "0.40"), ("transgender", "0.12")):
+        policy.gender_targets.update_or_create(gender=gender, defaults={"min_share": share})
+    if not SelectionRun.objects.filter(call=call).exists():
+        propose_selection(call, objective="merit", by=by)
+    return SelectionRun.objects.filter(call=call).first()

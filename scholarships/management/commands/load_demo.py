@@ -20,7 +20,7 @@ from scholarships.enums import CallStatus, SupportKind
 from scholarships.models import Call, EligibilityQuestion, MotivationQuestion
 
 from ._demo_applications import load_demo_applications
-from ._demo_reviews import load_demo_reviews
+from ._demo_reviews import load_demo_policy, load_demo_reviews
 
 # The demo's authenticator secret (hex). Never used outside the demo: load_demo
 # refuses to run with DEBUG off.
@@ -222,9 +222,11 @@ class Command(BaseCommand):
         submitted, drafts = load_demo_applications(call)
         coordinator = User.objects.get(email="coordinator@demo.example")
         assignments, reviews = load_demo_reviews(call, by=coordinator)
+        run = load_demo_policy(call, by=coordinator)
         self.stdout.write(
             f"Demo data loaded: {submitted} submitted applications and {drafts} drafts; "
-            f"{assignments} reviews assigned, {reviews} written. Log in at /accounts/login/ with:"
+            f"{assignments} reviews assigned, {reviews} written; a proposed selection of "
+            f"{len(run.chosen)} ({run.status}). Log in at /accounts/login/ with:"
         )
         for email, _name, _l, _c, _z, roles, password in DEMO_USERS:
             role = ", ".join(key.removeprefix("is_") for key in roles) or "applicant"
