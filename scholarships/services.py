@@ -549,7 +549,7 @@ def propose_selection(call, *, objective, by, fixed_awards=None, threshold=0.0):
     import hashlib
     import json
 
-    from .selection import greedy, price_of_balance, select
+    from .selection import greedy, price_of_balance, select, violations
 
     candidates = candidates_for_selection(call)
     policy = selection_policy(
@@ -584,6 +584,9 @@ def propose_selection(call, *, objective, by, fixed_awards=None, threshold=0.0):
         greedy=score_order,
         total_merit=result.total_merit,
         greedy_merit=sum(merit[key] for key in score_order),
+        greedy_breaks=sorted(
+            {family for family, _group in violations(candidates, policy, score_order)}
+        ),
         total_cost=round(result.total_cost, 2),
         price_of_balance=price_of_balance(candidates, policy) if result.status == "optimal" else {},
         conflicts=result.conflicts,

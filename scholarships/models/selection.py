@@ -108,6 +108,7 @@ class SelectionRun(models.Model):
     greedy = models.JSONField(_("score order"), default=list)
     total_merit = models.FloatField(_("total merit"), default=0)
     greedy_merit = models.FloatField(_("score-order merit"), default=0)
+    greedy_breaks = models.JSONField(_("rules score order breaks"), default=list)
     total_cost = models.DecimalField(_("total cost"), max_digits=14, decimal_places=2, default=0)
     price_of_balance = models.JSONField(_("price of balance"), default=dict)
     conflicts = models.JSONField(_("conflicts"), default=list)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from conferences.enums import Region
@@ -17,6 +18,14 @@ from ..selection import FIXED, MERIT, THRESHOLD
 from ..services import propose_selection
 
 OBJECTIVES = {MERIT, FIXED, THRESHOLD}
+RULES = {
+    "budget": gettext_lazy("the budget"),
+    "awards": gettext_lazy("the number of awards"),
+    "regions": gettext_lazy("the regional targets"),
+    "genders": gettext_lazy("the gender targets"),
+    "flags": gettext_lazy("the share of first-time attendees"),
+    "pins": gettext_lazy("the pins"),
+}
 
 
 def share(part, whole):
@@ -38,15 +47,7 @@ def conflict_text(conflict):
         return _("The people pinned in cost %(needs)s, more than the budget of %(has)s.") % conflict
     if "needs" in conflict:
         return _("%(needs)s people are pinned in, more than the %(has)s awards.") % conflict
-    names = {
-        "budget": _("the budget"),
-        "awards": _("the number of awards"),
-        "regions": _("the regional targets"),
-        "genders": _("the gender targets"),
-        "flags": _("the share of first-time attendees"),
-        "pins": _("the pins"),
-    }
-    return _("Without %(rule)s a selection would be possible.") % {"rule": names[family]}
+    return _("Without %(rule)s a selection would be possible.") % {"rule": RULES[family]}
 
 
 @permission_required("scholarships.manage_calls", raise_exception=True)
@@ -128,6 +129,10 @@ def call_selection(request, slug):
             "warnings": warnings,
             "changes": changes,
             "conflicts": [conflict_text(c) for c in run.conflicts] if run else [],
+            "greedy_breaks": ", ".join(str(RULES[f]) for f in run.greedy_breaks) if run else "",
+            "prices": [(RULES[family], price) for family, price in run.price_of_balance.items()]
+            if run
+            else [],
             "proposed": sorted(proposed),
         },
     )

@@ -58,7 +58,8 @@ def test_the_proposal_meets_the_policy_and_is_kept_for_audit(reviewed_call):
     assert len(run.chosen) == 2
     assert people["af1"] in run.chosen
     assert len({people["eu1"], people["eu2"]} & set(run.chosen)) == 1
-    assert set(run.greedy) == {people["eu1"], people["eu2"]}  # score order breaks the policy
+    assert set(run.greedy) == {people["eu1"], people["eu2"]}
+    assert run.greedy_breaks == ["regions"]  # score order breaks the policy
     assert run.policy["regions"]["europe"]["max_share"] == 0.5
     assert len(run.inputs_hash) == 64 and run.solver.startswith("HiGHS")
     assert AuditEntry.objects.filter(actor=coordinator, action="selection.proposed").count() == 1
@@ -99,6 +100,7 @@ def test_the_page_shows_balance_and_warnings_against_targets(client, reviewed_ca
     assert rows["Europe (with Central Asia)"]["proposed"] == 1
     assert rows["Africa"]["proposed"] == 1
     assert response.context["warnings"] == []
+    assert "but would break the regional targets." in response.content.decode()
 
 
 @pytest.mark.parametrize(
