@@ -1,3 +1,4 @@
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.rules import is_coordinator
@@ -50,11 +51,16 @@ def call_with_questions(queryset=None):
     )
 
 
+# Applications that no reviewer reads and no ranking counts.
+NOT_REVIEWED = (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
+
+
 def assignments_of(user):
     """The reviews a person is to write: never for their own application, nor for one
     they declared a conflict with."""
     return (
         ReviewAssignment.objects.filter(member__reviewer=user)
+        .exclude(application__status__in=NOT_REVIEWED)
         .exclude(application__applicant=user)
         .exclude(application__conflicts__member__reviewer=user)
         .select_related("application__call__conference", "member")
@@ -70,6 +76,7 @@ def other_reviews(assignment):
             application=assignment.application, status=ReviewStatus.SUBMITTED
         )
         .exclude(pk=assignment.pk)
+        .exclude(application__conflicts__member=F("member"))
         .order_by("submitted_at")
     )
 
@@ -85,9 +92,12 @@ def ranking_for_call(call):
 
     criteria = list(call.criteria.all())
     reviews = []
-    for application_id, member_id, scores in ReviewAssignment.objects.filter(
-        application__call=call, status=ReviewStatus.SUBMITTED
-    ).values_list("application_id", "member_id", "scores"):
+    for application_id, member_id, scores in (
+        ReviewAssignment.objects.filter(application__call=call, status=ReviewStatus.SUBMITTED)
+        .exclude(application__status__in=NOT_REVIEWED)
+        .exclude(application__conflicts__member=F("member"))
+        .values_list("application_id", "member_id", "scores")
+    ):
         total = weighted_total(scores, criteria)
         if total is not None:
             reviews.append(Review(str(application_id), str(member_id), float(total)))
@@ -104,7 +114,7 @@ def ranking_for_call(call):
     applications = {
         str(row["pk"]): row
         for row in Application.objects.filter(call=call)
-        .exclude(status=ApplicationStatus.DRAFT)
+        .exclude(status__in=NOT_REVIEWED)
         .values("pk", "public_id", "region", "gender", "status")
     }
     rows = []

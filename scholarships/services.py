@@ -378,6 +378,13 @@ def assign_reviewers(call, *, by):
     """
     from .assignment import Paper, Reviewer, assign
 
+    with transaction.atomic():
+        # One assignment run per call at a time: a double click waits, then adds nothing.
+        Call.objects.select_for_update().get(pk=call.pk)
+        return _assign_reviewers(call, by=by, assign=assign, Paper=Paper, Reviewer=Reviewer)
+
+
+def _assign_reviewers(call, *, by, assign, Paper, Reviewer):  # noqa: N803 - the classes
     applications = list(call.applications.filter(status__in=REVIEWABLE))
     members = list(call.panel.select_related("reviewer").prefetch_related("conflicts"))
     papers = [
@@ -396,7 +403,9 @@ def assign_reviewers(call, *, by):
             languages=frozenset(member.languages),
             country=member.reviewer.country.code or "",
             organisation=member.organisation,
-            conflicts=frozenset(str(c.application_id) for c in member.conflicts.all()),
+            # Declared conflicts, and the reviewer's own application.
+            conflicts=frozenset(str(c.application_id) for c in member.conflicts.all())
+            | {str(a.pk) for a in applications if a.applicant_id == member.reviewer_id},
             floor=member.min_reviews,
             cap=member.max_reviews,
         )
@@ -426,9 +435,8 @@ def assign_reviewers(call, *, by):
         for a, m in result.pairs
         if (int(a), int(m)) not in existing
     ]
-    with transaction.atomic():
-        ReviewAssignment.objects.bulk_create(new)
-        log_action(actor=by, action="call.reviewers_assigned", obj=call, data={"new": len(new)})
+    ReviewAssignment.objects.bulk_create(new)
+    log_action(actor=by, action="call.reviewers_assigned", obj=call, data={"new": len(new)})
     return len(new)
 
 
@@ -440,7 +448,17 @@ def save_review(assignment, *, scores, comment, recommendation, submit, by):
     without every criterion scored and a recommendation.
     """
     with transaction.atomic():
-        locked = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+        locked = (
+            ReviewAssignment.objects.select_for_update(of=("self",))
+            .select_related("application")
+            .filter(pk=assignment.pk)
+            .first()
+        )
+        if locked is None or locked.application.status in (
+            ApplicationStatus.DRAFT,
+            ApplicationStatus.WITHDRAWN,
+        ):
+            raise ScholarshipError(_("This application is no longer assigned to you."))
         if locked.status == ReviewStatus.SUBMITTED:
             raise ScholarshipError(_("This review is submitted and can no longer change."))
         criteria = list(locked.application.call.criteria.all())
@@ -464,16 +482,15 @@ def save_review(assignment, *, scores, comment, recommendation, submit, by):
 
 
 def declare_conflict(member, application, *, by):
-    """A reviewer declares a conflict: they are no longer assigned the application.
+    """A reviewer declares a conflict: they are no longer assigned the application, and a
+    review they had written no longer counts.
 
-    Side effects: a Conflict row; their unsubmitted assignment to it deleted; an audit
-    entry.
+    Side effects: a Conflict row; their assignment to it (and its review) deleted; an
+    audit entry.
     """
     with transaction.atomic():
         Conflict.objects.get_or_create(member=member, application=application)
-        ReviewAssignment.objects.filter(
-            member=member, application=application, status=ReviewStatus.DRAFT
-        ).delete()
+        ReviewAssignment.objects.filter(member=member, application=application).delete()
         log_action(actor=by, action="review.conflict_declared", obj=application)
 
 
@@ -488,6 +505,8 @@ def candidates_for_selection(call):
     costs = (
         {t.region: float(t.estimated_cost) for t in policy.region_targets.all()} if policy else {}
     )
+    # A region without an estimate costs as much as the dearest one: never free.
+    fallback = max(costs.values(), default=0.0)
     first_time = set(
         Application.objects.filter(call=call, first_time_attendee=True).values_list(
             "public_id", flat=True
@@ -497,13 +516,13 @@ def candidates_for_selection(call):
         Candidate(
             key=str(row["public_id"]),
             merit=row["calibrated"],
-            cost=costs.get(row["region"], 0.0),
+            cost=costs.get(row["region"], fallback),
             region=row["region"],
             gender=row["gender"],
             flags=frozenset({"first_time"}) if row["public_id"] in first_time else frozenset(),
         )
         for row in rows
-        if row["status"] in REVIEWABLE
+        if row["status"] in (*REVIEWABLE, ApplicationStatus.AWARDED)
     ]
 
 
@@ -549,12 +568,20 @@ def propose_selection(call, *, objective, by, fixed_awards=None, threshold=0.0):
     import hashlib
     import json
 
-    from .selection import greedy, price_of_balance, select, violations
+    from .selection import Policy, greedy, price_of_balance, select, violations
 
     candidates = candidates_for_selection(call)
     policy = selection_policy(
         call, objective=objective, fixed_awards=fixed_awards, threshold=threshold
     )
+    # Places already awarded count against the awards and the budget: they are pinned in.
+    awarded = frozenset(
+        str(key)
+        for key in call.applications.filter(status=ApplicationStatus.AWARDED).values_list(
+            "public_id", flat=True
+        )
+    )
+    policy = Policy(**{**policy.__dict__, "pinned_in": policy.pinned_in | awarded})
     result = select(candidates, policy)
     score_order = greedy(candidates, policy)
     merit = {c.key: c.merit for c in candidates}

@@ -16,7 +16,17 @@ from ..services import ScholarshipError, save_review
 # does not need (a self-described gender, access needs). The display name and email
 # are never on these pages at all.
 HIDDEN_FROM_REVIEWERS = frozenset(
-    {"organisation_name", "support_letter", "gender_self_description", "access_needs"}
+    {
+        "organisation_name",
+        "support_letter",
+        "gender_self_description",
+        "access_needs",
+        # In a small community these point at one person.
+        "role",
+        "previous_scholarships",
+        "departure_city",
+        "other_funding",
+    }
 )
 
 

@@ -1,5 +1,6 @@
 """Balance and the proposed selection: what the panel's scores and the policy give."""
 
+import math
 from collections import Counter
 
 from django.contrib import messages
@@ -58,7 +59,7 @@ def call_selection(request, slug):
     proposed = set(run.chosen) if run and run.status in ("optimal", "time_limit") else set()
     applications = list(
         Application.objects.filter(call=call)
-        .exclude(status=ApplicationStatus.DRAFT)
+        .exclude(status__in=(ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN))
         .values("public_id", "region", "gender", "status")
     )
     counts = {
@@ -148,7 +149,11 @@ def call_selection_run(request, slug):
         threshold = float(request.POST.get("threshold") or 0)
     except ValueError:
         objective, fixed, threshold = None, -1, 0.0
-    if objective not in OBJECTIVES or not 0 <= fixed <= call.number_of_awards:
+    if (
+        objective not in OBJECTIVES
+        or not 0 <= fixed <= call.number_of_awards
+        or not (math.isfinite(threshold) and 0 <= threshold <= 10)
+    ):
         messages.error(request, _("Choose an objective, and a number of awards within the call's."))
         return redirect("scholarships:call-selection", slug=call.slug)
     run = propose_selection(

@@ -136,7 +136,8 @@ def test_the_reviewer_sees_no_name_email_organisation_or_letter(client):
     for page in pages:
         text = page.content.decode()
         assert not [sentinel for sentinel in SENTINELS if sentinel in text]
-    assert "Peer educator" in pages[0].content.decode()  # the answers themselves are there
+    assert "Senegal" in pages[0].content.decode()  # the answers themselves are there
+    assert "Peer educator" not in pages[0].content.decode()  # a role can point at one person
 
 
 def score_data(criteria, value, **extra):
@@ -220,3 +221,49 @@ def test_the_review_queue_costs_the_same_at_any_size(client, django_assert_num_q
     # session, user, second-factor device, assignments with applications and calls
     with django_assert_num_queries(4):
         client.get(reverse("scholarships:review-queue"))
+
+
+def test_a_withdrawn_application_leaves_the_queue_and_cannot_be_reviewed(client):
+    assignment = ReviewAssignmentFactory()
+    CriterionFactory(call=assignment.application.call)
+    assignment.application.status = "withdrawn"
+    assignment.application.withdrawn_at = assignment.application.submitted_at
+    assignment.application.save()
+    sign_in(client, assignment.member.reviewer)
+
+    assert client.get(review_url(assignment)).status_code == 404
+    with pytest.raises(ScholarshipError):
+        save_review(assignment, scores={}, comment="", recommendation="", submit=False, by=None)
+
+
+def test_a_conflict_declared_after_submitting_takes_the_review_out():
+    first = ReviewAssignmentFactory()
+    second = ReviewAssignmentFactory(application=first.application)
+    criterion = CriterionFactory(call=first.application.call)
+    for assignment in (first, second):
+        save_review(
+            assignment,
+            scores={str(criterion.pk): 3},
+            comment="",
+            recommendation="support",
+            submit=True,
+            by=None,
+        )
+
+    declare_conflict(second.member, second.application, by=second.member.reviewer)
+
+    from scholarships.queries import other_reviews
+
+    first.refresh_from_db()
+    assert list(other_reviews(first)) == []
+
+
+def test_a_reviewer_is_never_assigned_their_own_application():
+    call = CallFactory(reviewers_per_application=1)
+    member = PanelMemberFactory(call=call, reviewer__country="TH")
+    own = ApplicationFactory(call=call, applicant=member.reviewer, country_of_residence="SN")
+    PanelMemberFactory(call=call, reviewer__country="AR")
+
+    assign_reviewers(call, by=UserFactory(coordinator=True))
+
+    assert not ReviewAssignment.objects.filter(application=own, member=member).exists()

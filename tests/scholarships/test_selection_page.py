@@ -148,3 +148,15 @@ def test_the_selection_page_costs_the_same_at_any_size(client, django_assert_num
     # session, user, device, call, policy, latest run, applications, targets ×2
     with django_assert_num_queries(9):
         client.get(url)
+
+
+def test_places_already_awarded_count_against_the_awards(reviewed_call):
+    from scholarships.models import Application
+
+    call, people = reviewed_call
+    Application.objects.filter(public_id=people["as1"]).update(status="awarded")
+
+    run = propose_selection(call, objective="merit", by=UserFactory(coordinator=True))
+
+    assert run.status == "optimal"
+    assert len(run.chosen) == 2 and people["as1"] in run.chosen
