@@ -85,10 +85,17 @@ def ranking_for_call(call):
     """Every reviewed application of the call with its raw mean, number of reviews,
     calibrated score (the additive bias model) and flags, best first.
 
-    Four queries whatever the size: criteria, submitted reviews, applications and the
-    call's panel; the arithmetic is done in Python (calibration.py).
+    Three queries whatever the size: criteria, submitted reviews and applications; the
+    arithmetic is done in Python (calibration.py). Also returns the funding line and
+    the flags on reviewers (panel member id → reasons).
     """
-    from .calibration import Review, disagreement_flags, fit_bias_model, raw_means
+    from .calibration import (
+        Review,
+        disagreement_flags,
+        fit_bias_model,
+        raw_means,
+        reviewer_flags,
+    )
 
     criteria = list(call.criteria.all())
     reviews = []
@@ -137,4 +144,4 @@ def ranking_for_call(call):
                 "funded": rank <= call.number_of_awards,
             }
         )
-    return rows, funding_line
+    return rows, funding_line, reviewer_flags(reviews, model)

@@ -500,7 +500,7 @@ def candidates_for_selection(call):
     from .queries import ranking_for_call
     from .selection import Candidate
 
-    rows, _line = ranking_for_call(call)
+    rows, _line, _reviewer_flags = ranking_for_call(call)
     policy = getattr(call, "balance_policy", None)
     costs = (
         {t.region: float(t.estimated_cost) for t in policy.region_targets.all()} if policy else {}

@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("review/", reviews.review_queue, name="review-queue"),
     path("review/<uuid:public_id>/", reviews.review_detail, name="review-detail"),
+    path("review/<uuid:public_id>/conflict/", reviews.review_conflict, name="review-conflict"),
     path("manage/calls/", calls.call_manage_list, name="call-manage-list"),
     path(
         "manage/calls/<slug:slug>/status/",

@@ -58,6 +58,10 @@ EXPECTED = {
         {"public_id": APPLICATION},
         row(LOGIN, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN, SETUP),
     ),
+    "scholarships:review-conflict": (
+        {"public_id": APPLICATION},
+        everyone(NOT_ALLOWED, anonymous=LOGIN),
+    ),
     "scholarships:call-manage-list": (
         {},
         row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP),

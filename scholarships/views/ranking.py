@@ -18,6 +18,12 @@ FLAG_LABELS = {
     "both_sides_of_line": _("reviewers on both sides of the funding line"),
     "wide_spread": _("reviewers far apart"),
 }
+REVIEWER_FLAGS = {
+    "harsh": _("much harsher than the others"),
+    "lenient": _("much more lenient than the others"),
+    "same_score_everywhere": _("the same score everywhere"),
+    "few_reviews": _("fewer than 5 reviews: calibration is unsure"),
+}
 SORTS = {
     "calibrated": lambda row: -row["calibrated"],
     "raw": lambda row: -row["raw_mean"],
@@ -36,7 +42,17 @@ def spreadsheet_safe(value):
 @permission_required("scholarships.manage_calls", raise_exception=True)
 def call_ranking(request, slug):
     call = get_object_or_404(calls_visible_to(request.user), slug=slug)
-    rows, funding_line = ranking_for_call(call)
+    rows, funding_line, flagged_reviewers = ranking_for_call(call)
+    members = {
+        str(member.pk): member.reviewer.display_name
+        for member in call.panel.select_related("reviewer")
+    }
+    reviewer_rows = [
+        (members.get(key, "—"), [REVIEWER_FLAGS[reason] for reason in reasons])
+        for key, reasons in sorted(
+            flagged_reviewers.items(), key=lambda item: members.get(item[0], "")
+        )
+    ]
     region, gender = request.GET.get("region", ""), request.GET.get("gender", "")
     flagged = request.GET.get("flagged") == "1"
     if region in Region.values:
@@ -91,5 +107,6 @@ def call_ranking(request, slug):
             "flagged": flagged,
             "sort": sort,
             "query": request.GET.copy(),
+            "reviewer_rows": reviewer_rows,
         },
     )

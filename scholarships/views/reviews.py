@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from ..answers import answer_sections
 from ..forms import ReviewForm
 from ..models import weighted_total
 from ..queries import assignments_of, other_reviews
-from ..services import ScholarshipError, save_review
+from ..services import ScholarshipError, declare_conflict, save_review
 
 # What a reviewer never sees of an application: who the applicant is, and what scoring
 # does not need (a self-described gender, access needs). The display name and email
@@ -85,3 +86,13 @@ def review_detail(request, public_id):
             "others": others,
         },
     )
+
+
+@require_POST
+@permission_required("scholarships.review", raise_exception=True)
+def review_conflict(request, public_id):
+    """The reviewer knows who this is, or has another conflict: the review goes away."""
+    assignment = get_object_or_404(assignments_of(request.user), public_id=public_id)
+    declare_conflict(assignment.member, assignment.application, by=request.user)
+    messages.success(request, _("Thank you. This application is no longer yours to review."))
+    return redirect("scholarships:review-queue")

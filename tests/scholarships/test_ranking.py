@@ -108,8 +108,8 @@ def test_the_ranking_page_costs_the_same_at_any_size(client, django_assert_num_q
     url = reverse("scholarships:call-ranking", kwargs={"slug": call.slug})
     client.get(url)
 
-    # session, user, device, call, criteria, reviews, applications
-    with django_assert_num_queries(7):
+    # session, user, device, call, criteria, reviews, applications, panel with reviewers
+    with django_assert_num_queries(8):
         client.get(url)
 
 
@@ -121,3 +121,17 @@ def test_only_coordinators_see_the_ranking(client, harsh_and_lenient):
             client.get(reverse("scholarships:call-ranking", kwargs={"slug": call.slug})).status_code
             == 403
         )
+
+
+def test_the_ranking_names_reviewers_to_look_at(client, harsh_and_lenient):
+    call, *_rest = harsh_and_lenient
+    sign_in(client, UserFactory(coordinator=True))
+
+    response = client.get(reverse("scholarships:call-ranking", kwargs={"slug": call.slug}))
+
+    # Two reviews each: too few for a sure calibration.
+    reasons = [reasons for _name, reasons in response.context["reviewer_rows"]]
+    assert len(reasons) == 2
+    assert all(
+        "fewer than 5 reviews: calibration is unsure" in [str(r) for r in row] for row in reasons
+    )

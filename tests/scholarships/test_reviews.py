@@ -267,3 +267,24 @@ def test_a_reviewer_is_never_assigned_their_own_application():
     assign_reviewers(call, by=UserFactory(coordinator=True))
 
     assert not ReviewAssignment.objects.filter(application=own, member=member).exists()
+
+
+def test_a_reviewer_declares_a_conflict_from_the_review_page(client):
+    assignment = ReviewAssignmentFactory()
+    other = ReviewAssignmentFactory()
+    sign_in(client, assignment.member.reviewer)
+
+    response = client.post(
+        reverse("scholarships:review-conflict", kwargs={"public_id": assignment.public_id})
+    )
+
+    assert response["Location"] == reverse("scholarships:review-queue")
+    assert not ReviewAssignment.objects.filter(pk=assignment.pk).exists()
+    assert assignment.member.conflicts.filter(application=assignment.application).exists()
+    # Someone else's review cannot be dropped this way.
+    assert (
+        client.post(
+            reverse("scholarships:review-conflict", kwargs={"public_id": other.public_id})
+        ).status_code
+        == 404
+    )
