@@ -552,6 +552,8 @@ def selection_policy(call, *, objective, fixed_awards=None, threshold=0.0):
             for t in policy.region_targets.all()
         },
         genders={t.gender: float(t.min_share) for t in policy.gender_targets.all() if t.min_share},
+        pinned_in=frozenset(policy.pinned_in),
+        pinned_out=frozenset(policy.pinned_out),
         flags={"first_time": float(policy.first_time_min_share)}
         if policy.first_time_min_share
         else {},
@@ -581,7 +583,15 @@ def propose_selection(call, *, objective, by, fixed_awards=None, threshold=0.0):
             "public_id", flat=True
         )
     )
-    policy = Policy(**{**policy.__dict__, "pinned_in": policy.pinned_in | awarded})
+    known = {candidate.key for candidate in candidates}
+    policy = Policy(
+        **{
+            **policy.__dict__,
+            # Pins on applications that left the running (withdrawn) no longer count.
+            "pinned_in": (policy.pinned_in | awarded) & known,
+            "pinned_out": policy.pinned_out & known,
+        }
+    )
     result = select(candidates, policy)
     score_order = greedy(candidates, policy)
     merit = {c.key: c.merit for c in candidates}
@@ -623,3 +633,24 @@ def propose_selection(call, *, objective, by, fixed_awards=None, threshold=0.0):
     )
     log_action(actor=by, action="selection.proposed", obj=call, data={"run": run.pk})
     return run
+
+
+def pin_application(call, *, application, how, by):
+    """Keep an application in ("in") or out ("out") of every proposal, or neither
+    ("clear"). Side effects: the call's balance policy saved (made if missing); an audit
+    entry."""
+    from .models import BalancePolicy
+
+    key = str(application.public_id)
+    with transaction.atomic():
+        policy, _created = BalancePolicy.objects.select_for_update().get_or_create(call=call)
+        pinned_in = [k for k in policy.pinned_in if k != key]
+        pinned_out = [k for k in policy.pinned_out if k != key]
+        if how == "in":
+            pinned_in.append(key)
+        elif how == "out":
+            pinned_out.append(key)
+        policy.pinned_in, policy.pinned_out = pinned_in, pinned_out
+        policy.save(update_fields=["pinned_in", "pinned_out"])
+        log_action(actor=by, action=f"selection.pinned_{how}", obj=application)
+    return policy

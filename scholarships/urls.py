@@ -46,6 +46,11 @@ urlpatterns = [
     path("manage/calls/<slug:slug>/ranking/", ranking.call_ranking, name="call-ranking"),
     path("manage/calls/<slug:slug>/selection/", selection.call_selection, name="call-selection"),
     path(
+        "manage/calls/<slug:slug>/selection/pin/",
+        selection.call_selection_pin,
+        name="call-selection-pin",
+    ),
+    path(
         "manage/calls/<slug:slug>/selection/run/",
         selection.call_selection_run,
         name="call-selection-run",

@@ -105,6 +105,10 @@ EXPECTED = {
         {"slug": "open-call"},
         row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP),
     ),
+    "scholarships:call-selection-pin": (
+        {"slug": "open-call"},
+        everyone(NOT_ALLOWED, anonymous=LOGIN),
+    ),
     "scholarships:call-selection-run": (
         {"slug": "open-call"},
         everyone(NOT_ALLOWED, anonymous=LOGIN),

@@ -23,6 +23,9 @@ class BalancePolicy(models.Model):
     budget = MoneyField(
         _("budget"), max_digits=12, decimal_places=2, default_currency="USD", null=True, blank=True
     )
+    # The coordinator's pins: application public ids kept in, or kept out, of any proposal.
+    pinned_in = models.JSONField(_("pinned in"), default=list, blank=True)
+    pinned_out = models.JSONField(_("pinned out"), default=list, blank=True)
     first_time_min_share = models.DecimalField(
         _("first-time attendees, smallest share"),
         max_digits=3,

@@ -1,6 +1,7 @@
 """Balance and the proposed selection: what the panel's scores and the policy give."""
 
 import math
+import uuid
 from collections import Counter
 
 from django.contrib import messages
@@ -14,11 +15,12 @@ from conferences.enums import Region
 
 from ..enums import ApplicationStatus, Gender
 from ..models import Application
-from ..queries import calls_visible_to
+from ..queries import calls_visible_to, ranking_for_call
 from ..selection import FIXED, MERIT, THRESHOLD
-from ..services import propose_selection
+from ..services import pin_application, propose_selection
 
 OBJECTIVES = {MERIT, FIXED, THRESHOLD}
+CANDIDATES_SHOWN = 60  # the best-ranked, where pins matter
 RULES = {
     "budget": gettext_lazy("the budget"),
     "awards": gettext_lazy("the number of awards"),
@@ -114,6 +116,24 @@ def call_selection(request, slug):
         )
         if target and total_proposed and got / total_proposed < float(target.min_share):
             warnings.append(_("%(group)s is below its target.") % {"group": label})
+    ranking, _line, _flags = ranking_for_call(call)
+    pinned_in = set(policy.pinned_in) if policy else set()
+    pinned_out = set(policy.pinned_out) if policy else set()
+    candidates = [
+        {
+            **row,
+            "key": str(row["public_id"]),
+            "proposed": str(row["public_id"]) in proposed,
+            "pin": "in"
+            if str(row["public_id"]) in pinned_in
+            else "out"
+            if str(row["public_id"]) in pinned_out
+            else "",
+            "region_label": Region(row["region"]).label if row["region"] else "—",
+            "gender_label": Gender(row["gender"]).label if row["gender"] else "—",
+        }
+        for row in ranking[:CANDIDATES_SHOWN]
+    ]
     changes = {}
     if run and proposed:
         greedy = set(run.greedy)
@@ -135,6 +155,7 @@ def call_selection(request, slug):
             if run
             else [],
             "proposed": sorted(proposed),
+            "candidates": candidates,
         },
     )
 
@@ -168,3 +189,31 @@ def call_selection_run(request, slug):
     else:
         messages.success(request, _("A new selection is proposed."))
     return redirect("scholarships:call-selection", slug=call.slug)
+
+
+@require_POST
+@permission_required("scholarships.manage_calls", raise_exception=True)
+def call_selection_pin(request, slug):
+    call = get_object_or_404(calls_visible_to(request.user), slug=slug)
+    how = request.POST.get("how")
+    application = (
+        Application.objects.filter(call=call, public_id=request.POST.get("application"))
+        .exclude(status__in=(ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN))
+        .first()
+        if is_uuid(request.POST.get("application", ""))
+        else None
+    )
+    if application is None or how not in ("in", "out", "clear"):
+        messages.error(request, _("Choose an application of this call from the list."))
+    else:
+        pin_application(call, application=application, how=how, by=request.user)
+        messages.success(request, _("Saved. Solve again to see its effect."))
+    return redirect("scholarships:call-selection", slug=call.slug)
+
+
+def is_uuid(value):
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

@@ -145,8 +145,9 @@ def test_the_selection_page_costs_the_same_at_any_size(client, django_assert_num
     url = reverse("scholarships:call-selection", kwargs={"slug": call.slug})
     client.get(url)
 
-    # session, user, device, call, policy, latest run, applications, targets ×2
-    with django_assert_num_queries(9):
+    # session, user, device, call, policy, latest run, applications, targets ×2, and the
+    # ranking's criteria, reviews and applications
+    with django_assert_num_queries(12):
         client.get(url)
 
 
@@ -160,3 +161,60 @@ def test_places_already_awarded_count_against_the_awards(reviewed_call):
 
     assert run.status == "optimal"
     assert len(run.chosen) == 2 and people["as1"] in run.chosen
+
+
+def test_pins_keep_people_in_or_out_of_the_next_proposal(client, reviewed_call):
+    call, people = reviewed_call
+    sign_in(client, UserFactory(coordinator=True))
+    pin = reverse("scholarships:call-selection-pin", kwargs={"slug": call.slug})
+    solve = reverse("scholarships:call-selection-run", kwargs={"slug": call.slug})
+
+    client.post(pin, {"application": people["as1"], "how": "in"})
+    client.post(pin, {"application": people["eu1"], "how": "out"})
+    client.post(solve, {"objective": "merit"})
+
+    run = SelectionRun.objects.get()
+    assert sorted(run.chosen) == sorted([people["as1"], people["af1"]])
+    page = client.get(reverse("scholarships:call-selection", kwargs={"slug": call.slug}))
+    pins = {row["key"]: row["pin"] for row in page.context["candidates"]}
+    assert (pins[people["as1"]], pins[people["eu1"]]) == ("in", "out")
+
+    client.post(pin, {"application": people["eu1"], "how": "clear"})
+    call.balance_policy.refresh_from_db()
+    assert call.balance_policy.pinned_out == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"application": "not-a-uuid", "how": "in"},
+        {"application": "", "how": "out"},
+        {"how": "sideways"},
+    ],
+)
+def test_a_bad_pin_changes_nothing(client, reviewed_call, data):
+    call, people = reviewed_call
+    sign_in(client, UserFactory(coordinator=True))
+    data.setdefault("application", people["eu1"])
+
+    response = client.post(
+        reverse("scholarships:call-selection-pin", kwargs={"slug": call.slug}), data, follow=True
+    )
+
+    assert response.status_code == 200
+    call.balance_policy.refresh_from_db()
+    assert (call.balance_policy.pinned_in, call.balance_policy.pinned_out) == ([], [])
+
+
+def test_an_application_of_another_call_cannot_be_pinned(client, reviewed_call):
+    call, _people = reviewed_call
+    stranger = ApplicationFactory()
+    sign_in(client, UserFactory(coordinator=True))
+
+    client.post(
+        reverse("scholarships:call-selection-pin", kwargs={"slug": call.slug}),
+        {"application": str(stranger.public_id), "how": "in"},
+    )
+
+    call.balance_policy.refresh_from_db()
+    assert call.balance_policy.pinned_in == []
