@@ -253,6 +253,9 @@ TASKS = {
     },
 }
 
+# Calls with more reviewed applications than this are solved by the task worker.
+SELECTION_INLINE_LIMIT = env.int("SELECTION_INLINE_LIMIT", default=2000)
+
 # Money
 CURRENCIES = env.list(
     "CURRENCIES",

@@ -4,8 +4,10 @@ import math
 import uuid
 from collections import Counter
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +19,7 @@ from ..enums import ApplicationStatus, Gender
 from ..models import Application
 from ..queries import calls_visible_to, ranking_for_call
 from ..selection import FIXED, MERIT, THRESHOLD
-from ..services import pin_application, propose_selection
+from ..services import REVIEWABLE, pin_application, propose_selection
 
 OBJECTIVES = {MERIT, FIXED, THRESHOLD}
 CANDIDATES_SHOWN = 60  # the best-ranked, where pins matter
@@ -177,12 +179,25 @@ def call_selection_run(request, slug):
     ):
         messages.error(request, _("Choose an objective, and a number of awards within the call's."))
         return redirect("scholarships:call-selection", slug=call.slug)
+    fixed_awards = fixed if objective == FIXED else None
+    threshold = threshold if objective == THRESHOLD else 0.0
+    if call.applications.filter(status__in=REVIEWABLE).count() > settings.SELECTION_INLINE_LIMIT:
+        # A large call is solved by the task worker, not in this web request.
+        from ..tasks import propose_selection_task
+
+        transaction.on_commit(
+            lambda: propose_selection_task.enqueue(
+                call.pk, objective, fixed_awards, threshold, request.user.pk
+            )
+        )
+        messages.info(request, _("The proposal is being computed. Reload this page in a minute."))
+        return redirect("scholarships:call-selection", slug=call.slug)
     run = propose_selection(
         call,
         objective=objective,
         by=request.user,
-        fixed_awards=fixed if objective == FIXED else None,
-        threshold=threshold if objective == THRESHOLD else 0.0,
+        fixed_awards=fixed_awards,
+        threshold=threshold,
     )
     if run.status == "infeasible":
         messages.error(request, _("No selection can meet this policy: see why below."))

@@ -218,3 +218,22 @@ def test_an_application_of_another_call_cannot_be_pinned(client, reviewed_call):
 
     call.balance_policy.refresh_from_db()
     assert call.balance_policy.pinned_in == []
+
+
+def test_a_large_call_is_solved_by_the_task_worker(
+    client, reviewed_call, settings, django_capture_on_commit_callbacks
+):
+    call, _people = reviewed_call
+    settings.SELECTION_INLINE_LIMIT = 1
+    sign_in(client, UserFactory(coordinator=True))
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(
+            reverse("scholarships:call-selection-run", kwargs={"slug": call.slug}),
+            {"objective": "merit"},
+            follow=True,
+        )
+
+    assert len(callbacks) == 1  # one task, enqueued after commit (run at once in tests)
+    assert "The proposal is being computed." in response.content.decode()
+    assert SelectionRun.objects.get().status == "optimal"
