@@ -25,6 +25,7 @@ from .forms import (
     ThrottledLoginForm,
 )
 from .middleware import has_confirmed_device
+from .models import User
 from .personal_data import erase_account, export_personal_data
 from .rules import needs_second_factor
 
@@ -152,7 +153,14 @@ def my_data(request):
         response["Content-Disposition"] = 'attachment; filename="my-data.json"'
         return response
     log_action(actor=request.user, action="personal_data.viewed", request=request)
-    return render(request, "accounts/my_data.html", {"data": data})
+    account_rows = [
+        (
+            _("Roles") if key == "roles" else User._meta.get_field(key).verbose_name,
+            ", ".join(value) if isinstance(value, list) else value,
+        )
+        for key, value in data["account"].items()
+    ]
+    return render(request, "accounts/my_data.html", {"data": data, "account_rows": account_rows})
 
 
 @sensitive_post_parameters("password")

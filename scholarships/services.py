@@ -1,5 +1,7 @@
 """Every write to calls: one function per change of state."""
 
+import hashlib
+import json
 import logging
 from datetime import timedelta
 
@@ -13,6 +15,8 @@ from accounts.audit import AuditEntry, log_action
 from conferences.queries import region_for_country
 from notifications.services import queue_email
 
+from .answers import answer_sections
+from .assignment import Paper, Reviewer, assign
 from .enums import (
     APPLICATION_TRANSITIONS,
     CALL_TRANSITIONS,
@@ -20,7 +24,24 @@ from .enums import (
     ApplicationStatus,
     ReviewStatus,
 )
-from .models import Application, Call, Conflict, ReviewAssignment, SelectionRun
+from .models import (
+    Application,
+    BalancePolicy,
+    Call,
+    Conflict,
+    ReviewAssignment,
+    SelectionRun,
+)
+from .queries import ranking_for_call
+from .selection import (
+    Bounds,
+    Candidate,
+    Policy,
+    greedy,
+    price_of_balance,
+    select,
+    violations,
+)
 from .wizard import UPLOAD_FOLDER
 
 logger = logging.getLogger(__name__)
@@ -333,13 +354,12 @@ def apply_retention(today=None):
 
 def export_applications(user):
     """The person's applications, every answer included, for their data export."""
-    from .answers import answer_sections
-
     return [
         {
             "reference": str(application.public_id),
             "call": str(application.call.title),
             "status": application.status,
+            "status_label": str(application.get_status_display()),
             "created_at": application.created_at.isoformat(),
             "submitted_at": application.submitted_at.isoformat()
             if application.submitted_at
@@ -376,15 +396,13 @@ def assign_reviewers(call, *, by):
     Side effects: new ReviewAssignment rows; an audit entry. Raises ScholarshipError
     naming how many applications have too few eligible reviewers.
     """
-    from .assignment import Paper, Reviewer, assign
-
     with transaction.atomic():
         # One assignment run per call at a time: a double click waits, then adds nothing.
         Call.objects.select_for_update().get(pk=call.pk)
-        return _assign_reviewers(call, by=by, assign=assign, Paper=Paper, Reviewer=Reviewer)
+        return _assign_reviewers(call, by=by)
 
 
-def _assign_reviewers(call, *, by, assign, Paper, Reviewer):  # noqa: N803 - the classes
+def _assign_reviewers(call, *, by):
     applications = list(call.applications.filter(status__in=REVIEWABLE))
     members = list(call.panel.select_related("reviewer").prefetch_related("conflicts"))
     papers = [
@@ -497,9 +515,6 @@ def declare_conflict(member, application, *, by):
 def candidates_for_selection(call):
     """The reviewed applications as optimiser candidates: calibrated merit, the region's
     estimated cost, region, gender category, first-time flag."""
-    from .queries import ranking_for_call
-    from .selection import Candidate
-
     rows, _line, _reviewer_flags = ranking_for_call(call)
     policy = getattr(call, "balance_policy", None)
     costs = (
@@ -527,8 +542,6 @@ def candidates_for_selection(call):
 
 
 def selection_policy(call, *, objective, fixed_awards=None, threshold=0.0):
-    from .selection import Bounds, Policy
-
     policy = getattr(call, "balance_policy", None)
     if policy is None:
         return Policy(
@@ -567,11 +580,6 @@ def propose_selection(call, *, objective, by, fixed_awards=None, threshold=0.0):
     score-order list, the price of balance, the conflicts if any, the gap, the solver;
     an audit entry. The same inputs give the same selection.
     """
-    import hashlib
-    import json
-
-    from .selection import Policy, greedy, price_of_balance, select, violations
-
     candidates = candidates_for_selection(call)
     policy = selection_policy(
         call, objective=objective, fixed_awards=fixed_awards, threshold=threshold
@@ -639,8 +647,6 @@ def pin_application(call, *, application, how, by):
     """Keep an application in ("in") or out ("out") of every proposal, or neither
     ("clear"). Side effects: the call's balance policy saved (made if missing); an audit
     entry."""
-    from .models import BalancePolicy
-
     key = str(application.public_id)
     with transaction.atomic():
         policy, _created = BalancePolicy.objects.select_for_update().get_or_create(call=call)

@@ -122,7 +122,6 @@ def call_applications(request, slug):
                     filters.items(), [_("Status"), _("Region"), _("Gender")], strict=True
                 )
             ],
-            "query": request.GET.copy(),
         },
     )
 

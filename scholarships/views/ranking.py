@@ -105,8 +105,6 @@ def call_ranking(request, slug):
             "region": region,
             "gender": gender,
             "flagged": flagged,
-            "sort": sort,
-            "query": request.GET.copy(),
             "reviewer_rows": reviewer_rows,
         },
     )

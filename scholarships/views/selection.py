@@ -1,9 +1,9 @@
 """Balance and the proposed selection: what the panel's scores and the policy give."""
 
 import math
-import uuid
 from collections import Counter
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -55,6 +55,36 @@ def conflict_text(conflict):
     return _("Without %(rule)s a selection would be possible.") % {"rule": RULES[family]}
 
 
+def balance_rows(applications, field, choices, targets, proposed):
+    """Per group (a region or a gender category): applicants, proposed and awarded
+    against its target, and the warnings in words where the proposal misses it."""
+    applicants = Counter(a[field] for a in applications)
+    chosen = Counter(a[field] for a in applications if str(a["public_id"]) in proposed)
+    awarded = Counter(a[field] for a in applications if a["status"] == ApplicationStatus.AWARDED)
+    total = len(proposed)
+    rows, warnings = [], []
+    for value, label in choices:
+        target, got = targets.get(value), chosen[value]
+        rows.append(
+            {
+                "label": label,
+                "applicants": applicants[value],
+                "proposed": got,
+                "proposed_share": share(got, total),
+                "awarded": awarded[value],
+                "target": target,
+            }
+        )
+        if target is None or not total:
+            continue
+        if got / total < float(target.min_share) or got < getattr(target, "min_count", 0):
+            warnings.append(_("%(group)s is below its target.") % {"group": label})
+        largest = getattr(target, "max_share", None)
+        if largest is not None and got / total > float(largest):
+            warnings.append(_("%(group)s is above its largest share.") % {"group": label})
+    return rows, warnings
+
+
 @permission_required("scholarships.manage_calls", raise_exception=True)
 def call_selection(request, slug):
     call = get_object_or_404(calls_visible_to(request.user), slug=slug)
@@ -66,58 +96,15 @@ def call_selection(request, slug):
         .exclude(status__in=(ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN))
         .values("public_id", "region", "gender", "status")
     )
-    counts = {
-        "applicants": (
-            Counter(a["region"] for a in applications),
-            Counter(a["gender"] for a in applications),
-        ),
-        "proposed": (
-            Counter(a["region"] for a in applications if str(a["public_id"]) in proposed),
-            Counter(a["gender"] for a in applications if str(a["public_id"]) in proposed),
-        ),
-        "awarded": (
-            Counter(a["region"] for a in applications if a["status"] == ApplicationStatus.AWARDED),
-            Counter(a["gender"] for a in applications if a["status"] == ApplicationStatus.AWARDED),
-        ),
-    }
     region_targets = {t.region: t for t in policy.region_targets.all()} if policy else {}
     gender_targets = {t.gender: t for t in policy.gender_targets.all()} if policy else {}
-    total_proposed = len(proposed)
-    warnings = []
-    region_rows = []
-    for value, label in Region.choices:
-        target = region_targets.get(value)
-        got = counts["proposed"][0][value]
-        row = {
-            "label": label,
-            "applicants": counts["applicants"][0][value],
-            "proposed": got,
-            "proposed_share": share(got, total_proposed),
-            "awarded": counts["awarded"][0][value],
-            "target": target,
-        }
-        if target and total_proposed:
-            if got / total_proposed < float(target.min_share) or got < target.min_count:
-                warnings.append(_("%(group)s is below its target.") % {"group": label})
-            if target.max_share is not None and got / total_proposed > float(target.max_share):
-                warnings.append(_("%(group)s is above its largest share.") % {"group": label})
-        region_rows.append(row)
-    gender_rows = []
-    for value, label in Gender.choices:
-        target = gender_targets.get(value)
-        got = counts["proposed"][1][value]
-        gender_rows.append(
-            {
-                "label": label,
-                "applicants": counts["applicants"][1][value],
-                "proposed": got,
-                "proposed_share": share(got, total_proposed),
-                "awarded": counts["awarded"][1][value],
-                "target": target,
-            }
-        )
-        if target and total_proposed and got / total_proposed < float(target.min_share):
-            warnings.append(_("%(group)s is below its target.") % {"group": label})
+    region_rows, region_warnings = balance_rows(
+        applications, "region", Region.choices, region_targets, proposed
+    )
+    gender_rows, gender_warnings = balance_rows(
+        applications, "gender", Gender.choices, gender_targets, proposed
+    )
+    warnings = region_warnings + gender_warnings
     ranking, _line, _flags = ranking_for_call(call)
     pinned_in = set(policy.pinned_in) if policy else set()
     pinned_out = set(policy.pinned_out) if policy else set()
@@ -206,29 +193,28 @@ def call_selection_run(request, slug):
     return redirect("scholarships:call-selection", slug=call.slug)
 
 
+class PinForm(forms.Form):
+    application = forms.UUIDField()
+    how = forms.ChoiceField(choices=[("in", "in"), ("out", "out"), ("clear", "clear")])
+
+
 @require_POST
 @permission_required("scholarships.manage_calls", raise_exception=True)
 def call_selection_pin(request, slug):
     call = get_object_or_404(calls_visible_to(request.user), slug=slug)
-    how = request.POST.get("how")
+    form = PinForm(request.POST)
     application = (
-        Application.objects.filter(call=call, public_id=request.POST.get("application"))
+        Application.objects.filter(call=call, public_id=form.cleaned_data["application"])
         .exclude(status__in=(ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN))
         .first()
-        if is_uuid(request.POST.get("application", ""))
+        if form.is_valid()
         else None
     )
-    if application is None or how not in ("in", "out", "clear"):
+    if application is None:
         messages.error(request, _("Choose an application of this call from the list."))
     else:
-        pin_application(call, application=application, how=how, by=request.user)
+        pin_application(
+            call, application=application, how=form.cleaned_data["how"], by=request.user
+        )
         messages.success(request, _("Saved. Solve again to see its effect."))
     return redirect("scholarships:call-selection", slug=call.slug)
-
-
-def is_uuid(value):
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True

@@ -219,3 +219,18 @@ def test_the_export_holds_a_drafts_saved_steps_too(client):
 
     assert data["applications"][0]["draft_steps"]["eligibility"] == {"eligibility-q1": ["yes"]}
     assert MINE in json.dumps(data)
+
+
+def test_the_readable_page_names_things_in_the_readers_language(client):
+    from django.utils import translation
+
+    me = UserFactory(preferred_language="fr")
+    ApplicationFactory(applicant=me)
+    sign_in(client, me)
+
+    page = client.get(reverse("accounts:my-data")).content.decode()
+
+    with translation.override("fr"):
+        assert str(User._meta.get_field("display_name").verbose_name) in page
+        assert translation.pgettext("application status", "Submitted") in page
+    assert "display_name" not in page

@@ -135,3 +135,15 @@ def test_the_ranking_names_reviewers_to_look_at(client, harsh_and_lenient):
     assert all(
         "fewer than 5 reviews: calibration is unsure" in [str(r) for r in row] for row in reasons
     )
+
+
+def test_sort_and_csv_links_keep_the_filters(client, harsh_and_lenient):
+    call, *_rest = harsh_and_lenient
+    sign_in(client, UserFactory(coordinator=True))
+
+    page = client.get(
+        reverse("scholarships:call-ranking", kwargs={"slug": call.slug}), {"region": "europe"}
+    ).content.decode()
+
+    assert "?region=europe&amp;sort=raw" in page
+    assert "?region=europe&amp;format=csv" in page
