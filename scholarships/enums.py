@@ -43,13 +43,21 @@ class ApplicationStatus(models.TextChoices):
     AWARDED = "awarded", pgettext_lazy("application status", "Awarded")
     WAITLISTED = "waitlisted", pgettext_lazy("application status", "Waitlisted")
     NOT_SELECTED = "not_selected", pgettext_lazy("application status", "Not selected")
+    DECLINED = "declined", pgettext_lazy("application status", "Award declined")
     WITHDRAWN = "withdrawn", pgettext_lazy("application status", "Withdrawn")
 
 
 APPLICATION_TRANSITIONS = {
     ApplicationStatus.DRAFT: frozenset({ApplicationStatus.SUBMITTED}),
+    # A decision may reach an application that no reviewer was assigned to yet.
     ApplicationStatus.SUBMITTED: frozenset(
-        {ApplicationStatus.UNDER_REVIEW, ApplicationStatus.WITHDRAWN}
+        {
+            ApplicationStatus.UNDER_REVIEW,
+            ApplicationStatus.AWARDED,
+            ApplicationStatus.WAITLISTED,
+            ApplicationStatus.NOT_SELECTED,
+            ApplicationStatus.WITHDRAWN,
+        }
     ),
     ApplicationStatus.UNDER_REVIEW: frozenset(
         {
@@ -62,8 +70,9 @@ APPLICATION_TRANSITIONS = {
     ApplicationStatus.WAITLISTED: frozenset(
         {ApplicationStatus.AWARDED, ApplicationStatus.NOT_SELECTED, ApplicationStatus.WITHDRAWN}
     ),
-    ApplicationStatus.AWARDED: frozenset({ApplicationStatus.WITHDRAWN}),
+    ApplicationStatus.AWARDED: frozenset({ApplicationStatus.DECLINED, ApplicationStatus.WITHDRAWN}),
     ApplicationStatus.NOT_SELECTED: frozenset(),
+    ApplicationStatus.DECLINED: frozenset(),
     ApplicationStatus.WITHDRAWN: frozenset(),
 }
 
@@ -101,6 +110,30 @@ class SpokenLanguage(models.TextChoices):
     HINDI = "hi", _("Hindi")
     THAI = "th", _("Thai")
     OTHER = "other", _("Another language")
+
+
+# Statuses the applicant sees only once the coordinator has released the decision emails.
+DECIDED = frozenset(
+    {ApplicationStatus.AWARDED, ApplicationStatus.WAITLISTED, ApplicationStatus.NOT_SELECTED}
+)
+
+
+class Outcome(models.TextChoices):
+    AWARD = "award", pgettext_lazy("decision", "Award")
+    WAITLIST = "waitlist", pgettext_lazy("decision", "Waitlist")
+    REGRET = "regret", pgettext_lazy("decision", "Regret")
+
+
+class Coverage(models.TextChoices):
+    FULL = "full", _("Full award")
+    PARTIAL = "partial", _("Partial award")
+
+
+class Reply(models.TextChoices):
+    PENDING = "", pgettext_lazy("reply to an award", "No reply yet")
+    ACCEPTED = "accepted", pgettext_lazy("reply to an award", "Accepted")
+    DECLINED = "declined", pgettext_lazy("reply to an award", "Declined")
+    EXPIRED = "expired", pgettext_lazy("reply to an award", "No reply before the date")
 
 
 class ReviewStatus(models.TextChoices):

@@ -294,3 +294,111 @@ class ReviewForm(forms.Form):
             for c in self.criteria
             if self.cleaned_data.get(f"c{c.pk}") not in (None, "")
         }
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def after_today(value):
+    if value <= timezone.localdate():
+        raise forms.ValidationError(_("Choose a date after today."), code="not_future")
+    return value
+
+
+class AwardChoiceForm(forms.Form):
+    """One proposed person on the confirmation page: a full or partial award, or the
+    waitlist."""
+
+    application = forms.UUIDField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("full", _("Full award")),
+            ("partial", _("Partial award")),
+            ("waitlist", _("Waitlist instead")),
+        ],
+    )
+    covers = forms.MultipleChoiceField(
+        label=_("A partial award pays for"),
+        choices=SupportKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "partial" and not cleaned.get("covers"):
+            self.add_error("covers", _("Choose what a partial award pays for."))
+        return cleaned
+
+
+AwardChoiceFormSet = forms.formset_factory(AwardChoiceForm, extra=0)
+
+
+class ConfirmDecisionsForm(forms.Form):
+    reply_by = forms.DateField(
+        label=_("Awardees reply by"), widget=DateInput, validators=[after_today]
+    )
+    waitlist_size = forms.IntegerField(
+        label=_("People on the waitlist"), min_value=0, max_value=500, initial=20
+    )
+
+
+class OfferPlaceForm(forms.Form):
+    application = forms.UUIDField(widget=forms.HiddenInput)
+    reply_by = forms.DateField(label=_("Reply by"), widget=DateInput, validators=[after_today])
+
+
+class ReplyForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("accept", "accept"), ("decline", "decline")])
+    understood = forms.BooleanField(
+        label=_("I understand that my place will go to someone else."), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("answer") == "decline" and not cleaned.get("understood"):
+            self.add_error(
+                "understood", _("Tick the box to confirm that you decline the scholarship.")
+            )
+        return cleaned
+
+
+class TravellerForm(forms.Form):
+    """What a visa letter and a ticket need: asked only after an award is accepted."""
+
+    legal_name = forms.CharField(label=_("Your name exactly as in your passport"), max_length=200)
+    nationality = CountryField().formfield(label=_("Nationality (as in your passport)"))
+    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput)
+    passport_number = forms.RegexField(
+        label=_("Passport number"),
+        regex=r"^[A-Za-z0-9]{5,20}$",
+        error_messages={"invalid": _("Letters and digits only, as printed in the passport.")},
+    )
+    passport_expires_on = forms.DateField(label=_("Passport valid until"), widget=DateInput)
+
+    def __init__(self, *args, conference, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conference = conference
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born >= timezone.localdate() or born.year < 1900:
+            raise forms.ValidationError(_("Check the date of birth."), code="invalid_birth")
+        return born
+
+    def clean_passport_expires_on(self):
+        expires = self.cleaned_data["passport_expires_on"]
+        if expires <= self.conference.end_date:
+            raise forms.ValidationError(
+                _(
+                    "The passport must still be valid after the conference: most countries "
+                    "ask for six months. Please renew it and write to the coordinator."
+                ),
+                code="passport_expires",
+            )
+        return expires
+
+    def clean_passport_number(self):
+        return self.cleaned_data["passport_number"].upper()

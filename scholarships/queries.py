@@ -31,7 +31,7 @@ def upcoming_calls(now=None):
 
 def applications_of(user):
     """A person's own applications, drafts included."""
-    return Application.objects.filter(applicant=user).select_related("call__conference")
+    return Application.objects.filter(applicant=user).select_related("call__conference", "decision")
 
 
 def applications_visible_to(user):

@@ -31,6 +31,7 @@ from .models import (
     Conflict,
     ReviewAssignment,
     SelectionRun,
+    TravellerDetails,
 )
 from .queries import ranking_for_call
 from .selection import (
@@ -311,6 +312,7 @@ def anonymise_application(application):
         if locked.status == ApplicationStatus.DRAFT:
             locked.delete()
             return None
+        TravellerDetails.objects.filter(application=locked).delete()
         locked.support_letter = ""
         for field, empty in ERASED_ON_ANONYMISATION.items():
             setattr(locked, field, empty)
@@ -358,8 +360,8 @@ def export_applications(user):
         {
             "reference": str(application.public_id),
             "call": str(application.call.title),
-            "status": application.status,
-            "status_label": str(application.get_status_display()),
+            "status": application.status_for_applicant.value,
+            "status_label": str(application.status_for_applicant.label),
             "created_at": application.created_at.isoformat(),
             "submitted_at": application.submitted_at.isoformat()
             if application.submitted_at
@@ -373,10 +375,27 @@ def export_applications(user):
             "consent_version": application.consent_version,
             "has_support_letter": bool(application.support_letter),
         }
+        | traveller_details(application)
         for application in Application.objects.filter(applicant=user).select_related(
-            "call__conference"
+            "call__conference", "decision", "traveller"
         )
     ]
+
+
+def traveller_details(application):
+    """An awardee's passport details, for their own data export only."""
+    traveller = getattr(application, "traveller", None)
+    if traveller is None:
+        return {}
+    return {
+        "traveller": {
+            "legal_name": traveller.legal_name,
+            "nationality": traveller.nationality,
+            "date_of_birth": traveller.date_of_birth,
+            "passport_number": traveller.passport_number,
+            "passport_expires_on": traveller.passport_expires_on,
+        }
+    }
 
 
 def erase_applications(user):
@@ -512,9 +531,9 @@ def declare_conflict(member, application, *, by):
         log_action(actor=by, action="review.conflict_declared", obj=application)
 
 
-def candidates_for_selection(call):
-    """The reviewed applications as optimiser candidates: calibrated merit, the region's
-    estimated cost, region, gender category, first-time flag."""
+def candidates_for_selection(call, statuses=(*REVIEWABLE, ApplicationStatus.AWARDED)):
+    """The reviewed applications in `statuses` as optimiser candidates: calibrated merit,
+    the region's estimated cost, region, gender category, first-time flag."""
     rows, _line, _reviewer_flags = ranking_for_call(call)
     policy = getattr(call, "balance_policy", None)
     costs = (
@@ -537,7 +556,7 @@ def candidates_for_selection(call):
             flags=frozenset({"first_time"}) if row["public_id"] in first_time else frozenset(),
         )
         for row in rows
-        if row["status"] in (*REVIEWABLE, ApplicationStatus.AWARDED)
+        if row["status"] in statuses
     ]
 
 

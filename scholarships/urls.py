@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, calls, ranking, reviews, selection, wizard
+from .views import applications, calls, decisions, ranking, reviews, selection, wizard
 
 app_name = "scholarships"
 
@@ -23,6 +23,16 @@ urlpatterns = [
         "applications/<uuid:public_id>/letter/",
         applications.application_letter,
         name="application-letter",
+    ),
+    path(
+        "applications/<uuid:public_id>/reply/",
+        decisions.application_reply,
+        name="application-reply",
+    ),
+    path(
+        "applications/<uuid:public_id>/traveller/",
+        decisions.application_traveller,
+        name="application-traveller",
     ),
     path(
         "applications/<uuid:public_id>/<str:step>/",
@@ -54,6 +64,22 @@ urlpatterns = [
         "manage/calls/<slug:slug>/selection/run/",
         selection.call_selection_run,
         name="call-selection-run",
+    ),
+    path("manage/calls/<slug:slug>/decisions/", decisions.call_decisions, name="call-decisions"),
+    path(
+        "manage/calls/<slug:slug>/decisions/confirm/",
+        decisions.call_decisions_confirm,
+        name="call-decisions-confirm",
+    ),
+    path(
+        "manage/calls/<slug:slug>/decisions/release/",
+        decisions.call_decisions_release,
+        name="call-decisions-release",
+    ),
+    path(
+        "manage/calls/<slug:slug>/decisions/offer/",
+        decisions.call_decisions_offer,
+        name="call-decisions-offer",
     ),
     path(
         "manage/applications/<uuid:public_id>/",

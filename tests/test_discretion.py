@@ -1,5 +1,6 @@
 """Nothing a border officer, an employer or a family member may see names sex work."""
 
+import datetime
 import re
 
 import pytest
@@ -32,6 +33,21 @@ EMAILS = {
         "reference": "1a2b3c4d",
         "url": "https://portal.example/applications/x/",
     },
+}
+DECISION = {
+    "name": "Amara",
+    "call_title": "Scholarships for AIDS 2028",
+    "reference": "1a2b3c4d",
+    "url": "https://portal.example/applications/x/",
+    "reply_by": datetime.date(2028, 5, 1),
+    "partial": True,
+    "covers": ["Airfare"],
+}
+EMAILS |= {
+    "decision_award": DECISION,
+    "decision_waitlist": DECISION,
+    "decision_regret": DECISION,
+    "award_reminder": DECISION,
 }
 
 

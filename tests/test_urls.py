@@ -88,6 +88,15 @@ EXPECTED = {
         ON_APPLICATION,
         row(LOGIN, OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, SETUP),
     ),
+    # No award has been released on it: nothing to reply to, no travel details to give.
+    "scholarships:application-reply": (
+        ON_APPLICATION,
+        row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, SETUP),
+    ),
+    "scholarships:application-traveller": (
+        ON_APPLICATION,
+        row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, SETUP),
+    ),
     # Submitted: the wizard sends its owner to the application's page.
     "scholarships:application-step": (
         {"public_id": APPLICATION, "step": "about"},
@@ -110,6 +119,22 @@ EXPECTED = {
         everyone(NOT_ALLOWED, anonymous=LOGIN),
     ),
     "scholarships:call-selection-run": (
+        {"slug": "open-call"},
+        everyone(NOT_ALLOWED, anonymous=LOGIN),
+    ),
+    "scholarships:call-decisions": (
+        {"slug": "open-call"},
+        row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP),
+    ),
+    "scholarships:call-decisions-confirm": (
+        {"slug": "open-call"},
+        everyone(NOT_ALLOWED, anonymous=LOGIN),
+    ),
+    "scholarships:call-decisions-release": (
+        {"slug": "open-call"},
+        everyone(NOT_ALLOWED, anonymous=LOGIN),
+    ),
+    "scholarships:call-decisions-offer": (
         {"slug": "open-call"},
         everyone(NOT_ALLOWED, anonymous=LOGIN),
     ),

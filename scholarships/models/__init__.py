@@ -1,5 +1,6 @@
 from .applications import Application, support_letter_path
 from .calls import Call, EligibilityQuestion, MotivationQuestion
+from .decisions import Decision, TravellerDetails
 from .reviews import Conflict, Criterion, PanelMember, ReviewAssignment, weighted_total
 from .selection import BalancePolicy, GenderTarget, RegionTarget, SelectionRun
 
@@ -10,6 +11,8 @@ __all__ = [
     "RegionTarget",
     "SelectionRun",
     "Call",
+    "Decision",
+    "TravellerDetails",
     "Conflict",
     "Criterion",
     "PanelMember",

@@ -9,7 +9,7 @@ from django_countries.fields import CountryField
 from conferences.enums import Region
 from config.fields import EncryptedJSONField, EncryptedTextField
 
-from ..enums import ApplicationStatus, Gender, YesNoUnsure
+from ..enums import DECIDED, ApplicationStatus, Gender, YesNoUnsure
 from ..validators import validate_support_kinds
 from .calls import Call
 
@@ -123,3 +123,12 @@ class Application(models.Model):
     @property
     def is_draft(self):
         return self.status == ApplicationStatus.DRAFT
+
+    @property
+    def status_for_applicant(self):
+        """The status its applicant sees: a decision stays "under review" until the
+        coordinator releases its email."""
+        decision = getattr(self, "decision", None)
+        if self.status in DECIDED and (decision is None or decision.released_at is None):
+            return ApplicationStatus.UNDER_REVIEW
+        return ApplicationStatus(self.status)

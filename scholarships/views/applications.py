@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django_countries.fields import Country
 
 from accounts.audit import log_action
 from conferences.enums import Region
@@ -130,8 +131,17 @@ def call_applications(request, slug):
 def application_manage_detail(request, public_id):
     application = get_object_or_404(applications_visible_to(request.user), public_id=public_id)
     log_action(actor=request.user, action="application.viewed", obj=application)
+    traveller = getattr(application, "traveller", None)
+    if traveller is not None:
+        log_action(actor=request.user, action="traveller.viewed", obj=application)
     return render(
         request,
         "scholarships/application_manage_detail.html",
-        {"application": application, "answers": answer_sections(application)},
+        {
+            "application": application,
+            "answers": answer_sections(application),
+            "decision": getattr(application, "decision", None),
+            "traveller": traveller,
+            "nationality": Country(traveller.nationality).name if traveller else "",
+        },
     )

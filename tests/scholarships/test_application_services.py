@@ -19,6 +19,10 @@ ALLOWED = {
     ("draft", "submitted"),
     ("submitted", "under_review"),
     ("submitted", "withdrawn"),
+    # Decisions reach applications that no reviewer was assigned to as well.
+    ("submitted", "awarded"),
+    ("submitted", "waitlisted"),
+    ("submitted", "not_selected"),
     ("under_review", "awarded"),
     ("under_review", "waitlisted"),
     ("under_review", "not_selected"),
@@ -27,6 +31,7 @@ ALLOWED = {
     ("waitlisted", "not_selected"),
     ("waitlisted", "withdrawn"),
     ("awarded", "withdrawn"),
+    ("awarded", "declined"),
 }
 
 
