@@ -4,13 +4,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from i18nfield.admin import I18nModelAdmin
 
-from .enums import CallStatus
+from .enums import CallStatus, ReviewStatus
 from .forms import CallForm
 from .models import (
     Application,
     BalancePolicy,
     Call,
     Criterion,
+    Decision,
     EligibilityQuestion,
     GenderTarget,
     MotivationQuestion,
@@ -35,8 +36,28 @@ class MotivationQuestionInline(EligibilityQuestionInline):
 
 
 class CriterionInline(EligibilityQuestionInline):
+    """The rubric is frozen once a review is submitted: changing a weight or a scale
+    afterwards would silently change, or drop, the scores already given."""
+
     model = Criterion
     fields = ["position", "name", "guidance", "weight", "scale"]
+
+    def frozen(self, call):
+        return (
+            call is not None
+            and ReviewAssignment.objects.filter(
+                application__call=call, status=ReviewStatus.SUBMITTED
+            ).exists()
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return not self.frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self.frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self.frozen(obj) and super().has_delete_permission(request, obj)
 
 
 class PanelMemberInline(admin.TabularInline):
@@ -187,4 +208,23 @@ class SelectionRunAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    """Read-only: decisions are confirmed, released and replied to through the portal's
+    pages, which lock rows and send the emails."""
+
+    list_display = ["application", "outcome", "coverage", "waitlist_rank", "reply", "released_at"]
+    list_filter = ["outcome", "reply", "application__call"]
+    list_select_related = ["application"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from notifications.enums import EmailStatus
 from notifications.models import OutgoingEmail
-from scholarships.models import BalancePolicy, SelectionRun
+from scholarships.models import BalancePolicy, Decision, SelectionRun
 from tests.factories import (
     ApplicationFactory,
     CallFactory,
@@ -44,6 +44,9 @@ def test_every_model_of_ours_is_in_the_admin():
         "scholarships.ReviewAssignment",
         "scholarships.BalancePolicy",
         "scholarships.SelectionRun",
+        # Read-only: decisions change through the coordinator's pages. Passport
+        # details (TravellerDetails) are not in the admin at all: reading them is logged.
+        "scholarships.Decision",
         "notifications.OutgoingEmail",
     }
 
@@ -63,6 +66,9 @@ def test_every_admin_list_and_change_page_opens(admin_client):
         "scholarships.BalancePolicy": BalancePolicy.objects.create(call=call),
         "scholarships.SelectionRun": SelectionRun.objects.create(
             call=call, objective="merit", inputs_hash="0" * 64, status="optimal"
+        ),
+        "scholarships.Decision": Decision.objects.create(
+            application=ApplicationFactory(call=call, status="not_selected"), outcome="regret"
         ),
         "notifications.OutgoingEmail": email,
     }
@@ -125,3 +131,29 @@ def test_the_admin_site_is_closed_to_coordinators_without_staff_access(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_rubric_is_frozen_once_a_review_is_submitted(admin_client):
+    from scholarships.admin import CriterionInline
+    from scholarships.enums import ReviewStatus
+    from tests.factories import CriterionFactory, ReviewAssignmentFactory
+
+    criterion = CriterionFactory(weight=2)
+    call = criterion.call
+    inline = CriterionInline(type(call), admin.site)
+    request = type("Request", (), {"user": UserFactory(admin=True)})()
+    assert inline.has_change_permission(request, call)
+
+    ReviewAssignmentFactory(
+        application__call=call,
+        member__call=call,
+        status=ReviewStatus.SUBMITTED,
+        submitted_at="2026-11-01T10:00Z",
+    )
+
+    assert not inline.has_change_permission(request, call)
+    assert not inline.has_add_permission(request, call)
+    assert not inline.has_delete_permission(request, call)
+    page = admin_client.get(reverse("admin:scholarships_call_change", args=[call.pk]))
+    assert page.status_code == 200
+    assert 'name="criteria-0-weight"' not in page.content.decode()
