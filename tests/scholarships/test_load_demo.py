@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -121,3 +123,22 @@ def test_demo_has_a_balance_policy_and_an_optimal_proposal(settings):
     assert run.status == "optimal"
     assert len(run.chosen) == 25
     assert run.total_cost <= 70000
+
+
+def test_demo_decisions_are_released_with_replies_and_one_place_to_offer(settings, capsys):
+    from scholarships.decisions import places_to_offer
+    from scholarships.enums import Outcome, Reply
+    from scholarships.models import Call, Decision
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    call_command("load_demo")
+
+    call = Call.objects.get(slug="aids-2028")
+    awards = Decision.objects.filter(application__call=call, outcome=Outcome.AWARD)
+    assert awards.count() == 25
+    assert awards.filter(reply=Reply.ACCEPTED).count() == 5
+    assert awards.filter(released_at__isnull=True).count() == 0
+    assert places_to_offer(call) == 1
+    out = capsys.readouterr().out
+    assert re.search(r"demo-applicant-\d+@demo.example +demo-awardee-pass +\(applicant with", out)

@@ -20,6 +20,7 @@ from scholarships.enums import CallStatus, SupportKind
 from scholarships.models import Call, EligibilityQuestion, MotivationQuestion
 
 from ._demo_applications import load_demo_applications
+from ._demo_decisions import AWARDEE_PASSWORD, load_demo_decisions
 from ._demo_reviews import load_demo_policy, load_demo_reviews
 
 # The demo's authenticator secret (hex). Never used outside the demo: load_demo
@@ -223,14 +224,18 @@ class Command(BaseCommand):
         coordinator = User.objects.get(email="coordinator@demo.example")
         assignments, reviews = load_demo_reviews(call, by=coordinator)
         run = load_demo_policy(call, by=coordinator)
+        awards, awardee = load_demo_decisions(call, run, by=coordinator)
         self.stdout.write(
             f"Demo data loaded: {submitted} submitted applications and {drafts} drafts; "
             f"{assignments} reviews assigned, {reviews} written; a proposed selection of "
-            f"{len(run.chosen)} ({run.status}). Log in at /accounts/login/ with:"
+            f"{len(run.chosen)} ({run.status}), confirmed as {awards} awards. "
+            "Log in at /accounts/login/ with:"
         )
         for email, _name, _l, _c, _z, roles, password in DEMO_USERS:
             role = ", ".join(key.removeprefix("is_") for key in roles) or "applicant"
             self.stdout.write(f"  {email:28} {password:24} ({role})")
+        if awardee:
+            self.stdout.write(f"  {awardee:28} {AWARDEE_PASSWORD:24} (applicant with an award)")
         self.stdout.write(
             "Staff accounts also ask for a code: DEBUG=1 "
             "`.venv/bin/python manage.py demo_otp_code coordinator@demo.example` prints it."
