@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.fields import EncryptedTextField
+from config.fields import EncryptedJSONField, EncryptedTextField
 
 from .enums import EmailStatus
 
@@ -28,6 +28,9 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     # Bodies hold names, links and, for a password reset, a key to the account.
     body = EncryptedTextField(_("body"))
+    # Files sent with the email (a calendar invitation, say): [{"filename", "mimetype",
+    # "content"}], text only. Encrypted like the body: they carry the same details.
+    attachments = EncryptedJSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=EmailStatus.choices, default=EmailStatus.QUEUED
     )

@@ -19,8 +19,11 @@ logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
 
 
-def queue_email(*, to, template, context, language, user=None):
+def queue_email(*, to, template, context, language, user=None, attachments=()):
     """Render `emails/<template>_subject.txt` and `_body.txt` in `language` and queue them.
+
+    `attachments` are (filename, text content, mimetype) triples, kept encrypted with
+    the body until the email is sent.
 
     Side effects: one OutgoingEmail row; after the surrounding transaction commits,
     one send task carrying only the row's id. If the transaction rolls back, neither
@@ -38,6 +41,10 @@ def queue_email(*, to, template, context, language, user=None):
         # never add header lines.
         subject=" ".join(subject.split())[:200],
         body=body,
+        attachments=[
+            {"filename": filename, "content": content, "mimetype": mimetype}
+            for filename, content, mimetype in attachments
+        ],
     )
     transaction.on_commit(lambda: enqueue_delivery(email))
     return email
@@ -100,6 +107,8 @@ def deliver_email(email_id):
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.recipient],
     )
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     # Anymail: no open or click tracking, and no metadata that could identify anyone.
     message.track_opens = False
     message.track_clicks = False
