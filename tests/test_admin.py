@@ -15,6 +15,12 @@ from tests.factories import (
     queue_reset_email,
 )
 from tests.helpers import sign_in
+from tests.payments.factories import (
+    ExchangeRateFactory,
+    FundAllocationFactory,
+    FundFactory,
+    PerDiemRateFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +29,8 @@ OUR_APPS = {"accounts", "conferences", "scholarships", "notifications", "payment
 
 @pytest.fixture
 def admin_client(client):
-    sign_in(client, UserFactory(admin=True))
+    # Funds and rates are for finance administrators only, a superuser included.
+    sign_in(client, UserFactory(admin=True, finance=True))
     return client
 
 
@@ -48,6 +55,10 @@ def test_every_model_of_ours_is_in_the_admin():
         # details (TravellerDetails) are not in the admin at all: reading them is logged.
         "scholarships.Decision",
         "notifications.OutgoingEmail",
+        "payments.Fund",
+        "payments.FundAllocation",
+        "payments.ExchangeRate",
+        "payments.PerDiemRate",
     }
 
 
@@ -71,6 +82,10 @@ def test_every_admin_list_and_change_page_opens(admin_client):
             application=ApplicationFactory(call=call, status="not_selected"), outcome="regret"
         ),
         "notifications.OutgoingEmail": email,
+        "payments.Fund": FundFactory(),
+        "payments.FundAllocation": FundAllocationFactory(call=call),
+        "payments.ExchangeRate": ExchangeRateFactory(),
+        "payments.PerDiemRate": PerDiemRateFactory(),
     }
 
     for model in our_models():
