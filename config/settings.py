@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accounts",
     "conferences",
     "scholarships",
+    "meetings",
     "payments",
 ]
 

@@ -20,6 +20,20 @@ BANNED = re.compile(
     r"|секс[\s-]?работ|проститу|性工作|卖淫|性交易",
     re.IGNORECASE,
 )
+MEETING = {
+    "name": "Amara",
+    "title": "Getting ready for AIDS 2028",
+    "when": "Tuesday 24 March 2026, 09:00–10:00 (America/New_York, UTC−04:00)",
+    "online": True,
+    "link": "https://meet.example.org/prep",
+    "room": "",
+    "address": "",
+    "agenda": "Introductions. Travel. Questions.",
+    "languages": "French, Spanish",
+    "rsvp_url": "https://portal.example/meetings/answer/x/",
+    "page_url": "https://portal.example/meetings/y/",
+    "update": True,
+}
 EMAILS = {
     "password_reset": {
         "protocol": "https",
@@ -33,6 +47,9 @@ EMAILS = {
         "reference": "1a2b3c4d",
         "url": "https://portal.example/applications/x/",
     },
+    **dict.fromkeys(
+        ("meeting_invitation", "meeting_cancelled", "meeting_reminder", "meeting_seat"), MEETING
+    ),
 }
 DECISION = {
     "name": "Amara",

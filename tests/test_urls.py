@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import ApplicationFactory, CallFactory, UserFactory
 from tests.helpers import drain, sign_in
+from tests.meetings.factories import InvitationFactory, PrepMeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,11 @@ def everyone(status, *, anonymous=None, unverified=SETUP):
 
 APPLICATION = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 ON_APPLICATION = {"public_id": APPLICATION}
+MEETING = "5a1f7c3e-2b0d-4e8a-9c61-3d2f0b7e4a10"  # the owner is invited to it
+ON_MEETING = {"public_id": MEETING}
+COORDINATORS_ONLY = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP)
+INVITED_ONLY = row(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, SETUP)
+BAD_REQUEST = 400
 
 # url name → (kwargs, expected status for each person) on GET.
 EXPECTED = {
@@ -142,6 +148,22 @@ EXPECTED = {
         ON_APPLICATION,
         row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP),
     ),
+    "meetings:my-meetings": ({}, everyone(OK, anonymous=LOGIN)),
+    "meetings:meeting-hours": ({}, everyone(OK, anonymous=LOGIN)),
+    # A made-up signed link: the page says it is not valid, whoever opens it.
+    "meetings:rsvp-link": ({"token": "made-up:token"}, everyone(BAD_REQUEST)),
+    "meetings:meeting-detail": (ON_MEETING, INVITED_ONLY),
+    "meetings:meeting-answer": (ON_MEETING, everyone(NOT_ALLOWED, anonymous=LOGIN)),
+    "meetings:meeting-calendar": (ON_MEETING, INVITED_ONLY),
+    "meetings:meeting-manage-list": ({}, COORDINATORS_ONLY),
+    "meetings:meeting-create": ({}, COORDINATORS_ONLY),
+    "meetings:meeting-manage-detail": (ON_MEETING, COORDINATORS_ONLY),
+    "meetings:meeting-edit": (ON_MEETING, COORDINATORS_ONLY),
+    "meetings:meeting-slots": (ON_MEETING, COORDINATORS_ONLY),
+    "meetings:meeting-send": (ON_MEETING, everyone(NOT_ALLOWED, anonymous=LOGIN)),
+    "meetings:meeting-cancel": (ON_MEETING, COORDINATORS_ONLY),
+    "meetings:meeting-attendance": (ON_MEETING, everyone(NOT_ALLOWED, anonymous=LOGIN)),
+    "meetings:meeting-export": (ON_MEETING, COORDINATORS_ONLY),
     "accounts:signup": ({}, everyone(REDIRECT, anonymous=OK, unverified=REDIRECT)),
     "accounts:login": ({}, everyone(REDIRECT, anonymous=OK, unverified=REDIRECT)),
     "accounts:logout": ({}, everyone(NOT_ALLOWED, anonymous=LOGIN, unverified=NOT_ALLOWED)),
@@ -216,6 +238,10 @@ def test_every_url_answers_each_person_as_expected(client, who):
     call = CallFactory(slug="open-call")
     application = ApplicationFactory(call=call, public_id=APPLICATION)
     application.support_letter.save("x.pdf", ContentFile(b"%PDF-1.4\n%%EOF"), save=True)
+    InvitationFactory(
+        meeting=PrepMeetingFactory(public_id=MEETING, conference=call.conference),
+        user=application.applicant,
+    )
     sign_in_as(client, who, application.applicant)
 
     answers = {}
