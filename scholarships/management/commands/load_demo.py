@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.two_factor import TOTPDevice
 from conferences.enums import ConferenceKind
 from conferences.models import Conference
+from payments.demo import load_demo_payments
 from scholarships.enums import CallStatus, SupportKind
 from scholarships.models import Call, EligibilityQuestion, MotivationQuestion
 
@@ -225,6 +226,7 @@ class Command(BaseCommand):
         assignments, reviews = load_demo_reviews(call, by=coordinator)
         run = load_demo_policy(call, by=coordinator)
         awards, awardee = load_demo_decisions(call, run, by=coordinator)
+        self.stdout.write(load_demo_payments())
         self.stdout.write(
             f"Demo data loaded: {submitted} submitted applications and {drafts} drafts; "
             f"{assignments} reviews assigned, {reviews} written; a proposed selection of "
