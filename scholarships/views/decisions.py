@@ -258,7 +258,7 @@ def application_reply(request, public_id):
             return redirect(application)
         if accept:
             messages.success(
-                request, _("Thank you: you accepted. Now tell us what your travel needs.")
+                request, _("Thank you: you accepted. Now please give the details for your travel.")
             )
             return redirect("scholarships:application-traveller", public_id=public_id)
         messages.success(request, _("You declined the scholarship. Thank you for telling us."))

@@ -4,11 +4,7 @@ The browser is closed after step 3; a fresh browser logs in and finishes. A scre
 of every step is written to tests/artifacts/ for a person to look at.
 """
 
-import os
-from pathlib import Path
-
 import pytest
-from django.db import connections
 from django.urls import reverse
 
 from scholarships.enums import ApplicationStatus
@@ -20,59 +16,9 @@ from tests.factories import (
     UserFactory,
 )
 
+from .conftest import log_in, new_phone, shoot
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-PHONE = {"width": 390, "height": 844}
-PASSWORD = "a-long-test-passphrase"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own
-    # database calls are synchronous and safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: run `make test`"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-        # Inside Playwright's context the test's database calls got connections of
-        # their own (greenlet-local); close them, or PostgreSQL cannot drop the test
-        # database at the end.
-        connections.close_all()
-
-
-def new_phone(browser, timezone_id="Africa/Dakar"):
-    context = browser.new_context(viewport=PHONE, timezone_id=timezone_id)
-    return context, context.new_page()
-
-
-def log_in(page, base, email):
-    page.goto(base + reverse("accounts:login"))
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
-
-
-def shoot(page, language, number, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"journey-{language}-{number:02d}-{name}.png", full_page=True)
 
 
 def save_step(page):
@@ -104,10 +50,10 @@ def test_the_whole_journey_in_a_phone_browser(browser, live_server, language, tm
     context, page = new_phone(browser)
     log_in(page, base, user.email)
     page.goto(base + call.get_absolute_url())
-    shoot(page, language, 0, "call")
+    shoot(page, f"journey-{language}", 0, "call")
     page.click(f"a[href='{reverse('scholarships:application-start', kwargs={'slug': call.slug})}']")
     page.check(f"input[name=eligibility-q{member.pk}][value=yes]")
-    shoot(page, language, 1, "eligibility")
+    shoot(page, f"journey-{language}", 1, "eligibility")
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
 
@@ -116,14 +62,14 @@ def test_the_whole_journey_in_a_phone_browser(browser, live_server, language, tm
     page.check("input[name=about-gender][value=woman]")
     page.check("input[name=about-languages][value=fr]")
     page.fill("#id_about-access_needs", "Step-free access")
-    shoot(page, language, 2, "about")
+    shoot(page, f"journey-{language}", 2, "about")
     save_step(page)
 
     page.fill("#id_organisation-organisation_name", "Collectif Santé Dakar")
     page.check("input[name=organisation-organisation_is_sex_worker_led][value=yes]")
     page.fill("#id_organisation-role", "Peer educator")
     page.check("input[name=organisation-first_time_attendee][value=yes]")
-    shoot(page, language, 3, "organisation")
+    shoot(page, f"journey-{language}", 3, "organisation")
     save_step(page)
     assert "/motivation/" in page.url
     context.close()
@@ -132,7 +78,7 @@ def test_the_whole_journey_in_a_phone_browser(browser, live_server, language, tm
     context, page = new_phone(browser)
     log_in(page, base, user.email)
     page.goto(base + reverse("scholarships:my-applications"))
-    shoot(page, language, 4, "my-applications")
+    shoot(page, f"journey-{language}", 4, "my-applications")
     application = Application.objects.get(applicant=user)
     page.click(f"main a.button[href*='{application.public_id}']")
     page.wait_for_load_state()
@@ -142,27 +88,27 @@ def test_the_whole_journey_in_a_phone_browser(browser, live_server, language, tm
         f"#id_motivation-q{question.pk}",
         "我们的社区需要被听见" if language == "zh-hans" else "To bring our voice.",
     )
-    shoot(page, language, 5, "motivation")
+    shoot(page, f"journey-{language}", 5, "motivation")
     save_step(page)
 
     page.fill("#id_travel-departure_city", "Dakar")
     page.select_option("#id_travel-departure_country", "SN")
     page.check("input[name=travel-visa_needed][value=yes]")
     page.check("input[name=travel-support_requested][value=airfare]")
-    shoot(page, language, 6, "travel")
+    shoot(page, f"journey-{language}", 6, "travel")
     save_step(page)
 
     letter = tmp_path / "letter.pdf"
     letter.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     page.set_input_files("#id_documents-support_letter", str(letter))
-    shoot(page, language, 7, "documents")
+    shoot(page, f"journey-{language}", 7, "documents")
     save_step(page)
 
     assert "Collectif Santé Dakar" in page.content()
     page.check("#id_review-consent")
-    shoot(page, language, 8, "review")
+    shoot(page, f"journey-{language}", 8, "review")
     save_step(page)
-    shoot(page, language, 9, "submitted")
+    shoot(page, f"journey-{language}", 9, "submitted")
 
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
