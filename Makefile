@@ -22,7 +22,7 @@ CHROMIUM ?= /usr/bin/chromium
 help:
 	@echo "make run       install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test      run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
-	@echo "make bench     print figures: the optimiser and the assignment at 10,000 applicants"
+	@echo "make bench     print figures: the optimiser, the assignment, and pages' queries and times at 1,000 and 10,000 applications"
 	@echo "make messages  update the five translation catalogues from the source"
 	@echo "make lint      ruff"
 

@@ -1,4 +1,7 @@
-from django.db.models import F
+import json
+
+from django.db.models import F, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.rules import is_coordinator
@@ -98,16 +101,22 @@ def ranking_for_call(call):
     )
 
     criteria = list(call.criteria.all())
+    # The scores come as text, each distinct text parsed and weighted once: a rubric of a
+    # few criteria on a 5-point scale has a few hundred distinct sets of scores at most,
+    # where a large call has tens of thousands of reviews.
+    totals = {}
     reviews = []
-    for application_id, member_id, scores in (
+    for application_id, member_id, text in (
         ReviewAssignment.objects.filter(application__call=call, status=ReviewStatus.SUBMITTED)
         .exclude(application__status__in=NOT_REVIEWED)
         .exclude(application__conflicts__member=F("member"))
-        .values_list("application_id", "member_id", "scores")
+        .values_list("application_id", "member_id", Cast("scores", TextField()))
     ):
-        total = weighted_total(scores, criteria)
-        if total is not None:
-            reviews.append(Review(str(application_id), str(member_id), float(total)))
+        if text not in totals:
+            total = weighted_total(json.loads(text), criteria)
+            totals[text] = None if total is None else float(total)
+        if totals[text] is not None:
+            reviews.append(Review(str(application_id), str(member_id), totals[text]))
     model = fit_bias_model(reviews)
     calibrated = model.calibrated()
     means = raw_means(reviews)

@@ -1,8 +1,10 @@
 """`make bench`: figures for the selection optimiser and the reviewer assignment on
 synthetic data of the size of a large call (10,000 applicants, 150 reviewers).
 
-Prints figures; asserts nothing (timings belong here, not in tests). Page timings
-(query counts and server time per page) come with the performance issue.
+Prints figures; asserts nothing (timings belong here, not in tests). Then
+tests/bench_pages.py seeds a database (PostgreSQL when reachable) with calls of 1,000 and
+10,000 applications and prints the assignment, the optimiser, and per page its query
+count and server times through gunicorn.
 """
 
 import random
@@ -82,6 +84,10 @@ def main():
     result = assign(papers, reviewers, k=2)
     print("Assignment, 10,000 applications x 2 reviewers, 150 reviewers:")
     print(f"  {result.status}, {time.monotonic() - started:.2f} s, {len(result.pairs)} pairs")
+
+    from tests import bench_pages
+
+    bench_pages.main()
 
 
 if __name__ == "__main__":

@@ -63,10 +63,6 @@ def call_ranking(request, slug):
         rows = [row for row in rows if row["flags"]]
     sort = request.GET.get("sort", "calibrated")
     rows = sorted(rows, key=SORTS.get(sort, SORTS["calibrated"]))
-    for row in rows:
-        row["flag_labels"] = [FLAG_LABELS[flag] for flag in row["flags"]]
-        row["region_label"] = Region(row["region"]).label if row["region"] else "—"
-        row["gender_label"] = Gender(row["gender"]).label if row["gender"] else "—"
     if request.GET.get("format") == "csv":
         log_action(actor=request.user, action="ranking.exported", obj=call)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -93,6 +89,11 @@ def call_ranking(request, slug):
             )
         return response
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    # Labels for the rows shown only: a large call has thousands.
+    for row in page.object_list:
+        row["flag_labels"] = [FLAG_LABELS[flag] for flag in row["flags"]]
+        row["region_label"] = Region(row["region"]).label if row["region"] else "—"
+        row["gender_label"] = Gender(row["gender"]).label if row["gender"] else "—"
     return render(
         request,
         "scholarships/call_ranking.html",
