@@ -1,4 +1,7 @@
+import threading
+
 import pytest
+from django.db import connection
 from djmoney.money import Money
 
 from accounts.audit import AuditEntry
@@ -124,3 +127,45 @@ def test_fund_balances_take_two_queries_whatever_the_number_of_funds(
         "$900.00",
         "€900.00",
     ]
+
+
+def race(count, action):
+    """Run `action(index)` in `count` threads, each on its own database connection, at once."""
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run(index):
+        try:
+            barrier.wait()
+            results.append(action(index))
+        except PaymentError as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_allocations_cannot_take_more_than_the_fund_has():
+    """Real concurrent connections, on PostgreSQL: the fund's row lock decides."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's shared in-memory test database cannot hold concurrent writers")
+    finance = UserFactory(finance=True)
+    fund = FundFactory(amount=Money("10000.00", "USD"))
+    calls = [CallFactory() for _ in range(6)]
+
+    allocated, refused = race(
+        6,
+        lambda index: allocate_fund(
+            fund, call=calls[index], amount=Money("4000.00", "USD"), by=finance
+        ),
+    )
+
+    assert (len(allocated), len(refused)) == (2, 4)
+    assert fund_balance(fund).unallocated == Money("2000.00", "USD")
