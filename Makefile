@@ -64,6 +64,7 @@ test: install $(CHROMIUM)
 
 bench: install
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench_meetings
 
 messages: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python manage.py makemessages --no-obsolete --add-location file $(foreach l,$(LANGS),-l $(l)) \
