@@ -297,7 +297,12 @@ class ReviewForm(forms.Form):
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which reads and writes ISO dates only."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def after_today(value):

@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.two_factor import TOTPDevice
 from conferences.enums import ConferenceKind
 from conferences.models import Conference
+from meetings.demo import load_demo_meetings
 from payments.demo import load_demo_payments
 from scholarships.enums import CallStatus, SupportKind
 from scholarships.models import Call, EligibilityQuestion, MotivationQuestion
@@ -227,6 +228,7 @@ class Command(BaseCommand):
         run = load_demo_policy(call, by=coordinator)
         awards, awardee = load_demo_decisions(call, run, by=coordinator)
         self.stdout.write(load_demo_payments())
+        self.stdout.write(load_demo_meetings(call, by=coordinator))
         self.stdout.write(
             f"Demo data loaded: {submitted} submitted applications and {drafts} drafts; "
             f"{assignments} reviews assigned, {reviews} written; a proposed selection of "
@@ -235,9 +237,9 @@ class Command(BaseCommand):
         )
         for email, _name, _l, _c, _z, roles, password in DEMO_USERS:
             role = ", ".join(key.removeprefix("is_") for key in roles) or "applicant"
-            self.stdout.write(f"  {email:28} {password:24} ({role})")
+            self.stdout.write(f"  {email:32} {password:24} ({role})")
         if awardee:
-            self.stdout.write(f"  {awardee:28} {AWARDEE_PASSWORD:24} (applicant with an award)")
+            self.stdout.write(f"  {awardee:32} {AWARDEE_PASSWORD:24} (applicant with an award)")
         self.stdout.write(
             "Staff accounts also ask for a code: DEBUG=1 "
             "`.venv/bin/python manage.py demo_otp_code coordinator@demo.example` prints it."
