@@ -5,7 +5,7 @@ before it. Neither guesses: a missing rate is an error that names what is missin
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Q
@@ -111,7 +111,7 @@ def convert(money, to_currency, on_date):
     """
     if not isinstance(money, Money):
         raise TypeError("convert() takes a Money, with its currency.")
-    if not isinstance(on_date, date):
+    if isinstance(on_date, datetime) or not isinstance(on_date, date):
         raise TypeError("convert() takes the date whose rate applies.")
     to_code = currency_code(to_currency)
     if currency_code(money.currency) == to_code:

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -127,6 +127,14 @@ def test_a_currency_without_cents_is_rounded_to_whole_units():
 def test_money_is_never_a_float():
     with pytest.raises(TypeError):
         round_money(0.1, "USD")
+
+
+def test_a_conversion_takes_a_day_not_a_moment_nor_a_bare_number():
+    # A moment has a time zone, and its day depends on it: the caller decides the day.
+    with pytest.raises(TypeError):
+        convert(Money("1.00", "USD"), "EUR", datetime(2028, 7, 1, 12, tzinfo=UTC))
+    with pytest.raises(TypeError):
+        convert(Decimal("1.00"), "EUR", date(2028, 7, 1))
 
 
 def test_the_city_rate_is_used_where_there_is_one():
