@@ -1,0 +1,31 @@
+import pytest
+
+from meetings.demo import demo_id, load_demo_meetings
+from meetings.enums import MeetingFormat
+from meetings.models import PrepMeeting
+from scholarships.enums import ApplicationStatus
+from tests.factories import ApplicationFactory, CallFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_a_meeting_per_region_one_for_all_and_one_at_the_venue_once():
+    call = CallFactory()
+    dakar = ApplicationFactory(
+        call=call, status=ApplicationStatus.AWARDED, region="africa", departure_city="Dakar"
+    )
+    coordinator = UserFactory(coordinator=True)
+
+    load_demo_meetings(call, by=coordinator)
+    again = load_demo_meetings(call, by=coordinator)
+
+    assert again.startswith("Prep meetings: 0 created, 7 in all")
+    assert PrepMeeting.objects.filter(format=MeetingFormat.IN_PERSON).count() == 1
+    africa = PrepMeeting.objects.get(public_id=demo_id("region-africa"))
+    assert [(i.user_id, i.sent_sequence) for i in africa.invitations.all()] == [
+        (dakar.applicant_id, 0)
+    ]
+    dakar.applicant.refresh_from_db()
+    assert dakar.applicant.time_zone == "Africa/Dakar"
+    # Dakar is UTC+0: the slot finder puts the meeting inside 08:00–21:00 there.
+    assert 8 <= africa.starts_at.hour and africa.ends_at.hour <= 21
