@@ -17,7 +17,6 @@ from accounts.two_factor import TOTPDevice
 from conferences.enums import ConferenceKind
 from conferences.models import Conference
 from meetings.demo import load_demo_meetings
-from meetings.demo import load_demo_meetings
 from payments.demo import load_demo_payments
 from scholarships.enums import CallStatus, SupportKind
 from scholarships.models import Call, EligibilityQuestion, MotivationQuestion
@@ -229,7 +228,6 @@ class Command(BaseCommand):
         run = load_demo_policy(call, by=coordinator)
         awards, awardee = load_demo_decisions(call, run, by=coordinator)
         self.stdout.write(load_demo_payments())
-        self.stdout.write(load_demo_meetings(call, by=coordinator))
         self.stdout.write(load_demo_meetings(call, by=coordinator))
         self.stdout.write(
             f"Demo data loaded: {submitted} submitted applications and {drafts} drafts; "
