@@ -239,7 +239,7 @@ def parse(file, kind):
         )
         return report
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    header = [name.strip().lstrip("\ufeff").lower() for name in (reader.fieldnames or [])]
     reader.fieldnames = header
     expected = COLUMNS[kind]
     missing = [name for name in expected if name not in header]

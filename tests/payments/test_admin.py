@@ -3,6 +3,8 @@ the services, and CSV imports that name every bad row and import nothing."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from djmoney.money import Money
 
@@ -185,3 +187,19 @@ def test_an_admin_without_the_finance_role_cannot_import(client):
 
     assert response.status_code == 403
     assert PerDiemRate.objects.count() == 0
+
+
+def test_the_fund_list_takes_as_many_queries_for_six_funds_as_for_two(finance_client):
+    def queries_for_the_list():
+        with CaptureQueriesContext(connection) as queries:
+            assert finance_client.get(reverse("admin:payments_fund_changelist")).status_code == 200
+        return len(queries)
+
+    for _ in range(2):
+        FundAllocationFactory()
+    queries_for_the_list()  # the first request also refreshes the session
+    two = queries_for_the_list()
+    for _ in range(4):
+        FundAllocationFactory(fund=FundFactory(amount=Money("5000.00", "EUR")))
+
+    assert queries_for_the_list() == two

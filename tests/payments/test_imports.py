@@ -149,6 +149,12 @@ def test_a_file_that_is_not_utf8_names_the_line():
     assert lines(report) == [(3, "The file is not UTF-8 text (save it as “CSV UTF-8”).")]
 
 
+def test_a_text_file_with_a_byte_order_mark_is_read():
+    report = import_rates("\ufeff" + PER_DIEM_CSV, kind=PER_DIEM, by=None, dry_run=True)
+
+    assert (report.ok, report.created) == (True, 4)
+
+
 def test_an_empty_file_is_refused():
     report = import_rates(b"country,city,valid_from,daily_rate,currency\n", kind=PER_DIEM, by=None)
 
