@@ -110,6 +110,9 @@ def ranking_for_call(call):
         ReviewAssignment.objects.filter(application__call=call, status=ReviewStatus.SUBMITTED)
         .exclude(application__status__in=NOT_REVIEWED)
         .exclude(application__conflicts__member=F("member"))
+        # In the order applications came in (ties in the ranking keep it), without the
+        # join to sort on the application's own ordering.
+        .order_by("application_id", "pk")
         .values_list("application_id", "member_id", Cast("scores", TextField()))
     ):
         if text not in totals:
