@@ -43,8 +43,8 @@ def check_fund_amount(fund):
     if fund.pk is None:
         return
     balance = fund_balance(Fund.objects.get(pk=fund.pk))
-    if not balance.allocated:
-        return
+    if not balance.allocated.amount:
+        return  # nothing allocated: any amount and currency will do
     if fund.amount.currency.code != balance.allocated.currency.code:
         raise PaymentError(
             _("This fund has allocations in %(currency)s: its currency cannot change.")
