@@ -435,6 +435,15 @@ def export_meetings(user):
 
 
 def erase_meetings(user):
-    """Delete `user`'s invitations and hours (their account is about to go)."""
+    """Delete `user`'s invitations and hours (their account is about to go).
+
+    Side effects: a seat they held goes to the first person waiting, who is told.
+    """
+    seated = Invitation.objects.filter(user=user, rsvp=Rsvp.YES, waitlisted=False)
+    freed = list(seated.values_list("meeting_id", flat=True))
     Invitation.objects.filter(user=user).delete()
     MeetingHours.objects.filter(user=user).delete()
+    for meeting in PrepMeeting.objects.select_for_update().filter(
+        pk__in=freed, status=MeetingStatus.SCHEDULED, starts_at__gt=timezone.now()
+    ):
+        _seat_waiting(meeting)

@@ -372,3 +372,74 @@ def test_the_organiser_zone_defaults_to_the_conference(coordinator):
     )
 
     assert meeting.time_zone == "America/Bogota"
+
+
+def test_an_erased_account_frees_its_seat_for_the_first_person_waiting(before_the_meetings):
+    meeting = PrepMeetingFactory(capacity=1)
+    seated, waiting = InvitationFactory(meeting=meeting), InvitationFactory(meeting=meeting)
+    for invitation in (seated, waiting):
+        answer_invitation(invitation, answer=Rsvp.YES, by=invitation.user)
+
+    erase_account(seated.user)
+
+    waiting.refresh_from_db()
+    assert not waiting.waitlisted
+    assert OutgoingEmail.objects.get(template="meeting_seat").recipient == waiting.user.email
+
+
+def test_an_invitation_email_leaves_with_its_calendar_file(before_the_meetings):
+    from django.core import mail
+
+    from notifications.services import deliver_email
+
+    invitation = InvitationFactory(unsent=True)
+    send_invitations(invitation.meeting, by=UserFactory(coordinator=True))
+
+    deliver_email(OutgoingEmail.objects.get().pk)
+
+    (sent,) = mail.outbox
+    ((filename, content, mimetype),) = sent.attachments
+    assert (filename, mimetype) == ("meeting.ics", "text/calendar; method=REQUEST")
+    assert "BEGIN:VCALENDAR" in content and "METHOD:REQUEST" in content
+
+
+def test_the_calendar_file_is_stored_encrypted(before_the_meetings):
+    from django.db import connection
+
+    invitation = InvitationFactory(unsent=True)
+    send_invitations(invitation.meeting, by=UserFactory(coordinator=True))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attachments FROM notifications_outgoingemail")
+        (stored,) = cursor.fetchone()
+    assert "VCALENDAR" not in stored and "meet.example.org" not in stored
+
+
+def test_in_person_the_slot_finder_names_people_whose_travel_misses_the_day(before_the_meetings):
+    from datetime import date
+
+    from meetings.queries import slot_candidates
+    from meetings.travel import register_travel_dates, unregister_travel_dates
+
+    meeting = PrepMeetingFactory(in_person=True, duration_minutes=60)
+    here = InvitationFactory(meeting=meeting, user=UserFactory(time_zone="Africa/Johannesburg"))
+    late = InvitationFactory(meeting=meeting, user=UserFactory(time_zone="Africa/Johannesburg"))
+
+    def provider(conference, user_ids):
+        return {
+            here.user_id: (date(2026, 3, 22), date(2026, 3, 29)),
+            late.user_id: (date(2026, 3, 25), date(2026, 3, 29)),
+        }
+
+    register_travel_dates(provider)
+    try:
+        candidates, _rows, gaps = slot_candidates(
+            meeting,
+            first=datetime(2026, 3, 24, tzinfo=UTC),
+            last=datetime(2026, 3, 25, tzinfo=UTC),
+            limit=1,
+        )
+    finally:
+        unregister_travel_dates(provider)
+
+    assert gaps == {candidates[0].start: [late.user]}
