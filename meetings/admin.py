@@ -26,7 +26,17 @@ class PrepMeetingAdmin(I18nModelAdmin):
     list_display = ["title", "conference", "format", "starts_at", "status", "sequence"]
     list_filter = ["status", "format", "conference"]
     date_hierarchy = "starts_at"
-    readonly_fields = ["public_id", "sequence", "status", "starts_at", "duration_minutes"]
+    readonly_fields = [
+        "public_id",
+        "sequence",
+        "status",
+        "starts_at",
+        "duration_minutes",
+        "format",
+        "online_link",
+        "room",
+        "address",
+    ]
     inlines = [ParticipantGroupInline, InvitationInline]
 
 

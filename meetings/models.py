@@ -75,7 +75,14 @@ class PrepMeeting(models.Model):
         on_delete=models.PROTECT,
         related_name="prep_meetings",
     )
-    title = I18nCharField(_("title"), max_length=200)
+    title = I18nCharField(
+        _("title"),
+        max_length=200,
+        help_text=_(
+            "It shows in emails and in people's calendars, where others may read it: "
+            "word it neutrally."
+        ),
+    )
     agenda = I18nTextField(_("agenda"), blank=True)
     format = models.CharField(
         _("format"), max_length=20, choices=MeetingFormat.choices, default=MeetingFormat.ONLINE
