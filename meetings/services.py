@@ -5,23 +5,19 @@ language, with the time in the recipient's own time zone and a calendar file.
 """
 
 import logging
-import zoneinfo
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format, time_format
-from django.utils.translation import get_language_info
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
-from notifications.services import queue_email
 
 from . import ics
+from .emails import queue_meeting_email
 from .enums import ANSWERS, MeetingStatus, Rsvp
+from .links import RSVP_SALT, rsvp_link_max_age
 from .models import Invitation, MeetingHours, ParticipantGroup, PrepMeeting
 from .queries import members_of_group
 
@@ -38,7 +34,6 @@ EDITABLE_FIELDS = CALENDAR_FIELDS | {
     "interpretation_languages",
     "capacity",
 }
-RSVP_SALT = "meetings.rsvp"
 
 
 class MeetingError(Exception):
@@ -136,7 +131,7 @@ def cancel_meeting(meeting, *, by):
         locked.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
         recipients = locked.invitations.filter(sent_sequence__isnull=False).select_related("user")
         for invitation in recipients:
-            _queue(locked, invitation, "meeting_cancelled", method=ics.CANCEL)
+            queue_meeting_email(locked, invitation, "meeting_cancelled", method=ics.CANCEL)
         recipients.update(sent_sequence=locked.sequence)
         log_action(actor=by, action="meeting.cancelled", obj=locked)
     return locked
@@ -173,90 +168,16 @@ def _send(meeting, invitations, *, update):
     for invitation in invitations:
         # Someone who never had the invitation gets it as new, not as a change.
         is_update = update and invitation.sent_sequence is not None
-        _queue(meeting, invitation, "meeting_invitation", method=ics.REQUEST, update=is_update)
+        queue_meeting_email(
+            meeting, invitation, "meeting_invitation", method=ics.REQUEST, update=is_update
+        )
         invitation.sent_sequence = meeting.sequence
         invitation.invited_at = invitation.invited_at or now
     Invitation.objects.bulk_update(invitations, ["sent_sequence", "invited_at"])
     return len(invitations)
 
 
-# Emails
-
-
-def local_when(meeting, user, language):
-    """'Tuesday 24 March 2026, 9:00–10:30 (America/New_York, UTC−04:00)' for `user`."""
-    zone_name = user.time_zone or "UTC"
-    zone = zoneinfo.ZoneInfo(zone_name)
-    start, end = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
-    offset = start.strftime("%z")
-    with translation.override(language):
-        return "{day} {date}, {start}–{end} ({zone}, UTC{sign}{hours}:{minutes})".format(
-            day=date_format(start, "l"),
-            date=date_format(start, "DATE_FORMAT"),
-            start=time_format(start, "H:i"),
-            end=time_format(end, "H:i"),
-            zone=zone_name,
-            sign="−" if offset[0] == "-" else "+",
-            hours=offset[1:3],
-            minutes=offset[3:5],
-        )
-
-
-def language_names(codes, language):
-    with translation.override(language):
-        return ", ".join(str(get_language_info(code)["name_translated"]) for code in codes)
-
-
-def email_context(meeting, invitation, language):
-    user = invitation.user
-    return {
-        "name": user.display_name,
-        "title": meeting.title_in(language),
-        "when": local_when(meeting, user, language),
-        "online": meeting.is_online,
-        "link": meeting.online_link,
-        "room": meeting.room,
-        "address": meeting.address,
-        "agenda": meeting.agenda_in(language),
-        "languages": language_names(meeting.interpretation_languages, language),
-        "rsvp_url": settings.SITE_URL + rsvp_url(invitation),
-        "page_url": settings.SITE_URL + meeting.get_absolute_url(),
-        "waitlisted": invitation.waitlisted,
-        "answer": invitation.rsvp,
-    }
-
-
-def _queue(meeting, invitation, template, *, method=None, update=False):
-    user = invitation.user
-    language = user.preferred_language
-    attachments = ()
-    if method is not None:
-        attachments = [
-            ics.calendar_attachment(meeting, language=language, attendee=user, method=method)
-        ]
-    return queue_email(
-        to=user.email,
-        template=template,
-        context=email_context(meeting, invitation, language) | {"update": update},
-        language=language,
-        user=user,
-        attachments=attachments,
-    )
-
-
 # Answers and seats
-
-
-def rsvp_token(invitation):
-    return signing.TimestampSigner(salt=RSVP_SALT).sign(str(invitation.public_id))
-
-
-def rsvp_url(invitation):
-    return reverse("meetings:rsvp-link", kwargs={"token": rsvp_token(invitation)})
-
-
-def rsvp_link_max_age():
-    return timedelta(days=getattr(settings, "MEETING_RSVP_LINK_DAYS", 21))
 
 
 def invitation_from_token(token):
@@ -342,7 +263,7 @@ def _seat_waiting(meeting):
         invitation.waitlisted = False
         invitation.waitlisted_at = None
         invitation.save(update_fields=["waitlisted", "waitlisted_at"])
-        _queue(meeting, invitation, "meeting_seat")
+        queue_meeting_email(meeting, invitation, "meeting_seat")
 
 
 # Reminders and attendance
@@ -374,7 +295,7 @@ def send_due_reminders(now=None):
             .select_related("meeting", "user")
         )
         for invitation in due:
-            _queue(invitation.meeting, invitation, "meeting_reminder")
+            queue_meeting_email(invitation.meeting, invitation, "meeting_reminder")
             invitation.reminded_at = now
             invitation.save(update_fields=["reminded_at"])
             count += 1

@@ -9,6 +9,7 @@ from django.core import signing
 from accounts.audit import AuditEntry
 from accounts.personal_data import erase_account, export_personal_data
 from meetings.enums import GroupKind, Rsvp
+from meetings.links import rsvp_token
 from meetings.models import Invitation, MeetingHours
 from meetings.queries import busy_intervals, members_of_group, participant_ids_for
 from meetings.services import (
@@ -20,7 +21,6 @@ from meetings.services import (
     create_meeting,
     invitation_from_token,
     mark_attendance,
-    rsvp_token,
     send_due_reminders,
     send_invitations,
     set_meeting_hours,

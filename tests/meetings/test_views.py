@@ -9,8 +9,8 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from meetings.enums import Rsvp
+from meetings.links import rsvp_token
 from meetings.models import Invitation, PrepMeeting
-from meetings.services import rsvp_token
 from notifications.models import OutgoingEmail
 from tests.factories import ConferenceFactory, UserFactory
 from tests.helpers import drain, sign_in
