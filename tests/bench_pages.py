@@ -20,6 +20,7 @@ Prints figures beside their targets; asserts nothing.
 
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -523,14 +524,14 @@ class Server:
         (each request tagged with a header to find its line); None on an error."""
         first = session.get(self.base + url)
         if first.status_code != 200:
-            return None, first.status_code
+            return None, f"HTTP {first.status_code}"
         started, tags = time.monotonic(), set()
         while len(tags) < REPEATS:
             self.requests += 1
             tag = f"{self.requests}"
             response = session.get(self.base + url, headers={"X-Bench": tag})
             if response.status_code != 200:
-                return None, response.status_code
+                return None, f"HTTP {response.status_code}"
             tags.add(tag)
             spent = time.monotonic() - started
             if len(tags) >= MIN_REPEATS and spent / len(tags) * REPEATS > PAGE_BUDGET:
@@ -556,6 +557,13 @@ def main():
     if str(BASE_DIR) not in sys.path:
         sys.path.insert(0, str(BASE_DIR))
     workdir = Path(tempfile.mkdtemp(prefix="scholarships-bench-"))
+    try:
+        measure(workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def measure(workdir):
     database_url, description = choose_database(workdir)
     say()
     say(f"Pages on a seeded database: {description}")
@@ -583,17 +591,20 @@ def main():
     urls = page_urls(calls, reviewers)
     counts = count_queries(urls, users)
 
-    server = Server(workdir)
+    results = {(page, size): (None, "not measured") for page, size, _url, _who in urls}
     try:
-        sessions = {}
-        results = {}
-        for page, size, url, who in urls:
-            if who not in sessions:
-                sessions[who] = server.sign_in(users[who])
-            results[page, size] = server.time_page(sessions[who], url)
-        load = os.getloadavg()[0]
-    finally:
-        server.stop()
+        server = Server(workdir)
+        try:
+            sessions = {}
+            for page, size, url, who in urls:
+                if who not in sessions:
+                    sessions[who] = server.sign_in(users[who])
+                results[page, size] = server.time_page(sessions[who], url)
+        finally:
+            server.stop()
+    except Exception as error:  # the figures already printed stand; say what went wrong
+        say(f"  HTTP measurement stopped: {error}")
+    load = os.getloadavg()[0]
 
     say()
     say(
@@ -616,7 +627,7 @@ def main():
             queries = counts[page, size]
             target = f"p95 < {TARGET_MS[kind]} ms, <= {TARGET_QUERIES} queries"
             if times is None:
-                say(f"{page:<20} {size:>7,} {'':>8} HTTP {status}")
+                say(f"{page:<20} {size:>7,} {queries or '?':>8}  {status}")
                 continue
             median, p95 = statistics.median(times), percentile(times, 0.95)
             misses = []
