@@ -142,15 +142,18 @@ def disagreement_flags(reviews, model, funding_line):
     """Applications whose reviewers fall on both sides of the funding line (after taking
     each reviewer's bias out), or whose debiased scores spread widely."""
     by_application = defaultdict(list)
-    for review in reviews:
-        by_application[review.application].append(model.debiased(review))
+    biases = model.biases
+    for application, reviewer, score in reviews:  # model.debiased, inlined: 30,000 calls
+        by_application[application].append(score - biases[reviewer])
     flags = {}
     scale = model.residual_sd or 1.0
     for key, scores in by_application.items():
+        if len(scores) < 2:
+            continue
         reasons = []
-        if len(scores) > 1 and min(scores) < funding_line <= max(scores):
+        if min(scores) < funding_line <= max(scores):
             reasons.append("both_sides_of_line")
-        if len(scores) > 1 and spread(scores) / scale > SPREAD_FLAG:
+        if spread(scores) / scale > SPREAD_FLAG:
             reasons.append("wide_spread")
         if reasons:
             flags[key] = reasons

@@ -1,4 +1,5 @@
 import json
+from collections import Counter
 
 from django.db.models import F, TextField
 from django.db.models.functions import Cast
@@ -105,8 +106,7 @@ def ranking_for_call(call):
     # few criteria on a 5-point scale has a few hundred distinct sets of scores at most,
     # where a large call has tens of thousands of reviews.
     totals = {}
-    reviews = []
-    for application_id, member_id, text in (
+    rows = (
         ReviewAssignment.objects.filter(application__call=call, status=ReviewStatus.SUBMITTED)
         .exclude(application__status__in=NOT_REVIEWED)
         .exclude(application__conflicts__member=F("member"))
@@ -114,18 +114,20 @@ def ranking_for_call(call):
         # join to sort on the application's own ordering.
         .order_by("application_id", "pk")
         .values_list("application_id", "member_id", Cast("scores", TextField()))
-    ):
+    )
+    for _application, _member, text in rows:
         if text not in totals:
             total = weighted_total(json.loads(text), criteria)
             totals[text] = None if total is None else float(total)
-        if totals[text] is not None:
-            reviews.append(Review(str(application_id), str(member_id), totals[text]))
+    reviews = [
+        Review(str(application_id), str(member_id), totals[text])
+        for application_id, member_id, text in rows
+        if totals[text] is not None
+    ]
     model = fit_bias_model(reviews)
     calibrated = model.calibrated()
     means = raw_means(reviews)
-    counts = {}
-    for review in reviews:
-        counts[review.application] = counts.get(review.application, 0) + 1
+    counts = Counter(review.application for review in reviews)
     order = sorted(calibrated, key=lambda key: -calibrated[key])
     line_index = min(call.number_of_awards, len(order)) - 1
     funding_line = calibrated[order[line_index]] if order else 0.0
