@@ -67,7 +67,12 @@ class MeetingForm(I18nModelForm):
             "capacity",
         ]
         help_texts = {"starts_at": _("In the organiser's time zone, below.")}
-        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -152,7 +152,7 @@ def test_a_coordinator_creates_a_meeting_entered_in_the_organisers_time(
             "format": "online",
             "online_link": "https://meet.example.org/a",
             "time_zone": "America/New_York",
-            "starts_at": "2026-03-24 08:00",
+            "starts_at": "2026-03-24T08:00",  # as a phone's date-time picker sends it
             "duration_minutes": 90,
             "interpretation_languages": ["fr"],
             "capacity": 20,
@@ -287,3 +287,12 @@ def test_my_meetings_costs_the_same_queries_for_many_meetings(
         InvitationFactory(user=me)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("meetings:my-meetings"))
+
+
+def test_the_edit_form_shows_the_start_at_the_organisers_time(client, before_the_meetings):
+    meeting = PrepMeetingFactory(time_zone="Asia/Manila")
+    sign_in(client, UserFactory(coordinator=True, time_zone="America/New_York"))
+
+    response = client.get(reverse("meetings:meeting-edit", kwargs={"public_id": meeting.public_id}))
+
+    assert 'value="2026-03-24T20:00"' in response.content.decode()
