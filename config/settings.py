@@ -264,6 +264,11 @@ CURRENCIES = env.list(
 )
 DEFAULT_CURRENCY = "USD"
 
+# PDF letters: one TrueType font (or a face of a collection) covering Latin, Cyrillic and
+# Chinese, embedded in every PDF. Debian's fonts-wqy-zenhei by default.
+PDF_FONT_PATH = env.str("PDF_FONT_PATH", default="/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+PDF_FONT_SUBFONT_INDEX = env.int("PDF_FONT_SUBFONT_INDEX", default=0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
