@@ -85,13 +85,23 @@ def other_reviews(assignment):
     )
 
 
-def ranking_for_call(call):
+def applications_in_the_running(call):
+    """The call's applications that were sent and not withdrawn, as plain rows."""
+    return list(
+        Application.objects.filter(call=call)
+        .exclude(status__in=NOT_REVIEWED)
+        .values("pk", "public_id", "region", "gender", "status")
+    )
+
+
+def ranking_for_call(call, applications=None):
     """Every reviewed application of the call with its raw mean, number of reviews,
     calibrated score (the additive bias model) and flags, best first.
 
-    Three queries whatever the size: criteria, submitted reviews and applications; the
-    arithmetic is done in Python (calibration.py). Also returns the funding line and
-    the flags on reviewers (panel member id → reasons).
+    Three queries whatever the size: criteria, submitted reviews and applications (two
+    when the caller already has `applications_in_the_running`); the arithmetic is done
+    in Python (calibration.py). Also returns the funding line and the flags on
+    reviewers (panel member id → reasons).
     """
     from .calibration import (
         Review,
@@ -134,9 +144,7 @@ def ranking_for_call(call):
     flags = disagreement_flags(reviews, model, funding_line)
     applications = {
         str(row["pk"]): row
-        for row in Application.objects.filter(call=call)
-        .exclude(status__in=NOT_REVIEWED)
-        .values("pk", "public_id", "region", "gender", "status")
+        for row in (applications if applications is not None else applications_in_the_running(call))
     }
     rows = []
     for rank, key in enumerate(order, start=1):

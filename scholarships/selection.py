@@ -275,9 +275,10 @@ def conflicting_families(candidates, policy, time_limit=30.0):
     return conflicts
 
 
-def price_of_balance(candidates, policy, time_limit=30.0):
-    """What each balance family costs in merit: the optimum without it minus with it."""
-    base = select(candidates, policy, time_limit=time_limit, diagnose=False)
+def price_of_balance(candidates, policy, time_limit=30.0, base=None):
+    """What each balance family costs in merit: the optimum without it minus with it.
+    `base`, the optimum with every rule, is solved again unless the caller has it."""
+    base = base or select(candidates, policy, time_limit=time_limit, diagnose=False)
     if base.status != "optimal":
         return {}
     prices = {}

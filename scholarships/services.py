@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts.audit import AuditEntry, log_action
@@ -422,7 +423,12 @@ def assign_reviewers(call, *, by):
 
 
 def _assign_reviewers(call, *, by):
-    applications = list(call.applications.filter(status__in=REVIEWABLE))
+    # Only what the rules compare: the encrypted answers are not decrypted for nothing.
+    applications = list(
+        call.applications.filter(status__in=REVIEWABLE).only(
+            "pk", "language", "country_of_residence", "organisation_name", "region", "applicant_id"
+        )
+    )
     members = list(call.panel.select_related("reviewer").prefetch_related("conflicts"))
     papers = [
         Paper(
@@ -459,6 +465,14 @@ def _assign_reviewers(call, *, by):
         k=call.reviewers_per_application,
         fixed=[(str(a), str(m)) for a, m in existing],
     )
+    if result.capacity:
+        raise ScholarshipError(
+            _(
+                "The panel's largest loads allow %(allowed)d reviews, but %(needed)d are needed. "
+                "Raise the reviewers' largest loads or add reviewers, then try again."
+            )
+            % {"allowed": result.capacity[0], "needed": result.capacity[1]}
+        )
     if result.status != "optimal":
         raise ScholarshipError(
             _(
@@ -472,7 +486,7 @@ def _assign_reviewers(call, *, by):
         for a, m in result.pairs
         if (int(a), int(m)) not in existing
     ]
-    ReviewAssignment.objects.bulk_create(new)
+    ReviewAssignment.objects.bulk_create(new, batch_size=2000)
     log_action(actor=by, action="call.reviewers_assigned", obj=call, data={"new": len(new)})
     return len(new)
 
@@ -531,9 +545,18 @@ def declare_conflict(member, application, *, by):
         log_action(actor=by, action="review.conflict_declared", obj=application)
 
 
+def estimated_costs(call, keys):
+    """{public id: cost in the policy budget's currency} from the estimator named by
+    settings.SELECTION_COST_ESTIMATOR (payments' travel estimates: a dotted path, so that
+    scholarships never imports payments); empty when none is set."""
+    path = getattr(settings, "SELECTION_COST_ESTIMATOR", "")
+    return import_string(path)(call, keys) if path and keys else {}
+
+
 def candidates_for_selection(call, statuses=(*REVIEWABLE, ApplicationStatus.AWARDED)):
     """The reviewed applications in `statuses` as optimiser candidates: calibrated merit,
-    the region's estimated cost, region, gender category, first-time flag."""
+    the estimated cost of each person (else the region's flat estimate), region, gender
+    category, first-time flag."""
     rows, _line, _reviewer_flags = ranking_for_call(call)
     policy = getattr(call, "balance_policy", None)
     costs = (
@@ -541,6 +564,9 @@ def candidates_for_selection(call, statuses=(*REVIEWABLE, ApplicationStatus.AWAR
     )
     # A region without an estimate costs as much as the dearest one: never free.
     fallback = max(costs.values(), default=0.0)
+    priced = estimated_costs(
+        call, [str(row["public_id"]) for row in rows if row["status"] in statuses]
+    )
     first_time = set(
         Application.objects.filter(call=call, first_time_attendee=True).values_list(
             "public_id", flat=True
@@ -550,7 +576,7 @@ def candidates_for_selection(call, statuses=(*REVIEWABLE, ApplicationStatus.AWAR
         Candidate(
             key=str(row["public_id"]),
             merit=row["calibrated"],
-            cost=costs.get(row["region"], fallback),
+            cost=priced.get(str(row["public_id"]), costs.get(row["region"], fallback)),
             region=row["region"],
             gender=row["gender"],
             flags=frozenset({"first_time"}) if row["public_id"] in first_time else frozenset(),
@@ -652,7 +678,9 @@ def propose_selection(call, *, objective, by, fixed_awards=None, threshold=0.0):
             {family for family, _group in violations(candidates, policy, score_order)}
         ),
         total_cost=round(result.total_cost, 2),
-        price_of_balance=price_of_balance(candidates, policy) if result.status == "optimal" else {},
+        price_of_balance=price_of_balance(candidates, policy, base=result)
+        if result.status == "optimal"
+        else {},
         conflicts=result.conflicts,
         gap=result.gap,
         solver=result.solver,

@@ -17,7 +17,7 @@ from conferences.enums import Region
 
 from ..enums import ApplicationStatus, Gender
 from ..models import Application
-from ..queries import calls_visible_to, ranking_for_call
+from ..queries import applications_in_the_running, calls_visible_to, ranking_for_call
 from ..selection import FIXED, MERIT, THRESHOLD
 from ..services import REVIEWABLE, pin_application, propose_selection
 
@@ -87,15 +87,13 @@ def balance_rows(applications, field, choices, targets, proposed):
 
 @permission_required("scholarships.manage_calls", raise_exception=True)
 def call_selection(request, slug):
-    call = get_object_or_404(calls_visible_to(request.user), slug=slug)
+    call = get_object_or_404(
+        calls_visible_to(request.user).select_related("balance_policy"), slug=slug
+    )
     policy = getattr(call, "balance_policy", None)
     run = call.selection_runs.first()
     proposed = set(run.chosen) if run and run.status in ("optimal", "time_limit") else set()
-    applications = list(
-        Application.objects.filter(call=call)
-        .exclude(status__in=(ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN))
-        .values("public_id", "region", "gender", "status")
-    )
+    applications = applications_in_the_running(call)
     region_targets = {t.region: t for t in policy.region_targets.all()} if policy else {}
     gender_targets = {t.gender: t for t in policy.gender_targets.all()} if policy else {}
     region_rows, region_warnings = balance_rows(
@@ -105,7 +103,7 @@ def call_selection(request, slug):
         applications, "gender", Gender.choices, gender_targets, proposed
     )
     warnings = region_warnings + gender_warnings
-    ranking, _line, _flags = ranking_for_call(call)
+    ranking, _line, _flags = ranking_for_call(call, applications)
     pinned_in = set(policy.pinned_in) if policy else set()
     pinned_out = set(policy.pinned_out) if policy else set()
     candidates = [

@@ -110,3 +110,14 @@ def test_organisations_match_whatever_their_case_and_spaces():
     reviewer = Reviewer("r1", frozenset({"en"}), "TH", organisation=" swan collective ")
 
     assert not eligible(paper, reviewer)
+
+
+def test_caps_too_low_for_the_reviews_needed_are_named_before_any_solving():
+    papers = [Paper(f"a{i}", "en", "SN") for i in range(10)]
+    reviewers = [Reviewer(f"r{j}", frozenset({"en"}), "KE", cap=4) for j in range(3)]
+
+    result = assign(papers, reviewers, k=2)
+
+    assert result.status == "infeasible"
+    assert result.capacity == (12, 20)
+    assert result.pairs == []

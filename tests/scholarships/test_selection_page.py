@@ -147,7 +147,7 @@ def test_the_selection_page_costs_the_same_at_any_size(client, django_assert_num
 
     # session, user, device, call, policy, latest run, applications, targets ×2, and the
     # ranking's criteria, reviews and applications
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         client.get(url)
 
 
