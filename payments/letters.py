@@ -126,8 +126,10 @@ class BudgetSummary:
 
 
 def text(template, **values):
-    """A translated `template` filled with `values`, as plain text: `paragraph` escapes it."""
-    return template % values
+    """A translated `template` filled with `values`, as plain text: `paragraph` escapes it.
+    A value ending a sentence with its own full stop (the Russian "2028 г.") keeps one."""
+    filled = template % values
+    return filled[:-1] if filled.endswith("..") else filled
 
 
 def format_amount(amount):
@@ -150,7 +152,8 @@ def format_date(value):
             value = datetime.date.fromisoformat(value)
         except ValueError:
             return value
-    return formats.date_format(value, "DATE_FORMAT")
+    # No-break spaces: "28 июля 2028 г." must not be split across two lines.
+    return formats.date_format(value, "DATE_FORMAT").replace(" ", "\u00a0")
 
 
 def country_name(code):
@@ -190,13 +193,12 @@ def font():
 
 
 @functools.cache
-def styles(font_name):
+def styles(font_name, word_wrap):
     from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
 
-    # CJK text has no spaces to break at: wordWrap="CJK" breaks between any characters.
     body = ParagraphStyle(
-        "body", fontName=font_name, fontSize=10.5, leading=15, spaceAfter=7, wordWrap="CJK"
+        "body", fontName=font_name, fontSize=10.5, leading=15, spaceAfter=7, wordWrap=word_wrap
     )
     return {
         "body": body,
@@ -247,17 +249,22 @@ def build_pdf(story, *, title, footer=None):
     return buffer.getvalue()
 
 
-def table(rows, widths, *, header=True, number_columns=(), row_height=None, grid=True):
+def table(rows, widths, *, header=True, totals=0, row_height=None):
+    """A grid; the header row shaded and repeated on each page, the last `totals` rows set
+    apart by a rule."""
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
     commands = [
+        # Cells' own font, even empty ones: reportlab's default would name Helvetica.
+        ("FONTNAME", (0, 0), (-1, -1), font()),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
     ]
-    if grid:
-        commands.append(("GRID", (0, 0), (-1, -1), 0.5, colors.grey))
+    if totals:
+        commands.append(("LINEABOVE", (0, -totals), (-1, -totals), 1.2, colors.black))
     if header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")))
     heights = None
@@ -268,12 +275,35 @@ def table(rows, widths, *, header=True, number_columns=(), row_height=None, grid
     return result
 
 
+def signature_lines(labels):
+    """A label and a line to write on, for each label."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Table, TableStyle
+
+    rows = [[paragraph(label, "cell"), ""] for label in labels]
+    result = Table(rows, colWidths=[70 * mm, 90 * mm], rowHeights=12 * mm)
+    result.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font()),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LINEBELOW", (1, 0), (1, -1), 0.6, colors.black),
+            ]
+        )
+    )
+    return result
+
+
 def paragraph(plain, style="body"):
     """A paragraph of plain text: escaped here, the one door into reportlab's markup, so a
     name such as `Ana & <img src="/etc/passwd"/>` prints as typed and opens nothing."""
     from reportlab.platypus import Paragraph
 
-    return Paragraph(escape(plain), styles(font())[style])
+    # Chinese has no spaces to break lines at: "CJK" breaks between any two characters.
+    # Elsewhere lines break at spaces only, and no-break spaces hold (dates, amounts).
+    word_wrap = "CJK" if translation.get_language().startswith("zh") else None
+    return Paragraph(escape(plain), styles(font(), word_wrap)[style])
 
 
 def letter_head(reference, issued_on):
@@ -337,12 +367,12 @@ def render_award_letter(letter):
         if letter.conference.venue:
             story.append(paragraph(text(_("Venue: %(venue)s"), venue=letter.conference.venue)))
         rows = [[paragraph(item.label, "cell"), amount_cell(item.amount)] for item in letter.covers]
-        for total in totals_by_currency(item.amount for item in letter.covers):
-            rows.append([paragraph(_("Total"), "cell"), amount_cell(total)])
+        totals = totals_by_currency(item.amount for item in letter.covers)
+        rows += [[paragraph(_("Total"), "cell"), amount_cell(total)] for total in totals]
         if rows:
             story += [
                 paragraph(_("The scholarship covers:")),
-                table(rows, [120 * mm, 45 * mm], header=False),
+                table(rows, [120 * mm, 45 * mm], header=False, totals=len(totals)),
             ]
         story += [
             Spacer(1, 5 * mm),
@@ -433,7 +463,10 @@ def render_per_diem_sheet(sheet):
             ),
         ]
         header = [
-            paragraph(label, "cell") for label in ("#", _("Name"), _("Amount"), _("Signature"))
+            paragraph("#", "cell"),
+            paragraph(_("Name"), "cell"),
+            paragraph(_("Amount"), "number"),
+            paragraph(_("Signature"), "cell"),
         ]
         rows = [header]
         for number, row in enumerate(sheet.rows, start=1):
@@ -445,14 +478,14 @@ def render_per_diem_sheet(sheet):
                     "",
                 ]
             )
-        for total in totals_by_currency(row.amount for row in sheet.rows):
-            rows.append(["", paragraph(_("Total"), "cell"), amount_cell(total), ""])
+        totals = totals_by_currency(row.amount for row in sheet.rows)
+        rows += [["", paragraph(_("Total"), "cell"), amount_cell(total), ""] for total in totals]
         story += [
-            table(rows, [10 * mm, 70 * mm, 35 * mm, 53 * mm], row_height=13 * mm),
+            table(
+                rows, [10 * mm, 70 * mm, 35 * mm, 53 * mm], totals=len(totals), row_height=13 * mm
+            ),
             Spacer(1, 8 * mm),
-            paragraph(_("Paid by (name and signature):")),
-            Spacer(1, 10 * mm),
-            paragraph(_("Date:")),
+            signature_lines([_("Paid by (name and signature):"), _("Date:")]),
         ]
         footer = text(_("Printed on %(date)s"), date=format_date(sheet.issued_on))
         return build_pdf(story, title=_("Acknowledgement sheet"), footer=footer)
@@ -478,8 +511,10 @@ def render_budget_summary(summary):
             )
         story += [paragraph(note) for note in summary.notes]
         header = [
-            paragraph(label, "cell")
-            for label in (_("Reference"), _("Region"), _("Budgeted"), _("Paid"))
+            paragraph(_("Reference"), "cell"),
+            paragraph(_("Region"), "cell"),
+            paragraph(_("Budgeted"), "number"),
+            paragraph(_("Paid"), "number"),
         ]
         rows = [header]
         for row in summary.rows:
@@ -493,7 +528,8 @@ def render_budget_summary(summary):
             )
         budgeted = {a.currency: a for a in totals_by_currency(r.budgeted for r in summary.rows)}
         paid = {a.currency: a for a in totals_by_currency(r.paid for r in summary.rows)}
-        for currency in sorted(budgeted.keys() | paid.keys()):
+        currencies = sorted(budgeted.keys() | paid.keys())
+        for currency in currencies:
             rows.append(
                 [
                     paragraph(text(_("Total in %(currency)s"), currency=currency), "cell"),
@@ -502,6 +538,6 @@ def render_budget_summary(summary):
                     paragraph(format_amount(paid.get(currency)), "number"),
                 ]
             )
-        story.append(table(rows, [35 * mm, 55 * mm, 38 * mm, 38 * mm]))
+        story.append(table(rows, [35 * mm, 55 * mm, 38 * mm, 38 * mm], totals=len(currencies)))
         footer = text(_("Printed on %(date)s"), date=format_date(summary.issued_on))
         return build_pdf(story, title=_("Budget summary"), footer=footer)

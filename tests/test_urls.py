@@ -48,6 +48,7 @@ ON_APPLICATION = {"public_id": APPLICATION}
 MEETING = "5a1f7c3e-2b0d-4e8a-9c61-3d2f0b7e4a10"  # the owner is invited to it
 ON_MEETING = {"public_id": MEETING}
 COORDINATORS_ONLY = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP)
+COORDINATORS_AND_FINANCE = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, SETUP)
 INVITED_ONLY = row(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, SETUP)
 BAD_REQUEST = 400
 
@@ -148,6 +149,12 @@ EXPECTED = {
         ON_APPLICATION,
         row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP),
     ),
+    # No award on it: no letter, for its owner or anyone (tests/payments/test_letters.py
+    # covers an accepted award).
+    "payments:award-letter": (ON_APPLICATION, everyone(NOT_FOUND, anonymous=LOGIN)),
+    "payments:visa-letter": (ON_APPLICATION, everyone(NOT_FOUND, anonymous=LOGIN)),
+    "payments:per-diem-sheet": ({"slug": "open-call"}, COORDINATORS_AND_FINANCE),
+    "payments:budget-summary": ({"slug": "open-call"}, COORDINATORS_AND_FINANCE),
     "meetings:my-meetings": ({}, everyone(OK, anonymous=LOGIN)),
     "meetings:meeting-hours": ({}, everyone(OK, anonymous=LOGIN)),
     # A made-up signed link: the page says it is not valid, whoever opens it.
