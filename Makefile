@@ -17,12 +17,13 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install run test bench messages lint worker
+.PHONY: help install run test bench load messages lint worker
 
 help:
 	@echo "make run       install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test      run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make bench     print figures: the optimiser, the assignment, and pages' queries and times at 1,000 and 10,000 applications"
+	@echo "make load      a minute of deadline rush against two gunicorn instances sharing PostgreSQL; fails on errors or lost submissions"
 	@echo "make messages  update the five translation catalogues from the source"
 	@echo "make lint      ruff"
 
@@ -65,6 +66,9 @@ test: install $(CHROMIUM)
 bench: install
 	$(BIN)/python -m tests.bench
 	$(BIN)/python -m tests.bench_meetings
+
+load: install
+	$(BIN)/python -m tests.load
 
 messages: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python manage.py makemessages --no-obsolete --add-location file $(foreach l,$(LANGS),-l $(l)) \

@@ -1,0 +1,773 @@
+"""`make load`: the deadline rush against two gunicorn instances sharing one database.
+
+A fresh PostgreSQL database (`scholarships_load` on 127.0.0.1:5432, dropped and made
+anew; LOAD_PG_SERVER overrides the server) gets LOAD_CALLS calls closing within 48 hours
+and one applicant account per phone. Two gunicorn instances (LOAD_WORKERS sync workers
+each, production settings over plain HTTP) serve it on two ports, sharing that database
+and one private storage folder and nothing else. LOAD_CLIENTS simulated phones work at
+once, each request going to the other instance than the one before, so that every
+session, draft, upload and CSRF token must survive a change of server:
+
+1. for LOAD_BARE_SECONDS, a bare Django view (tests/load_urls.py: every middleware, no
+   session, no database) is asked as fast as it answers: the ceiling of this machine;
+2. every phone signs its applicant in through the login form (the CSRF token read from
+   the page, cookies kept per phone);
+3. for LOAD_SECONDS, the rush: each phone applies to one call after another: the call's
+   page, the eligibility questions, each wizard step saved (a third upload a support
+   letter), the review, send, the application's page, "My applications". One
+   application in five taps "send" twice at once, one tap on each instance; one in five
+   stops half-way and stays a draft. The load test plays the load balancer: each phone's
+   requests carry its own X-Forwarded-For address;
+4. every phone signs out.
+
+It prints requests per second, errors and latency percentiles (p50, p95, p99), the
+rush's throughput as a share of the bare view's, and then checks in the database that
+every application a phone sent is there once, submitted, with the answers it sent (its
+letter in the storage, byte for byte) and one audit entry; one confirmation email per
+submission; that every draft holds exactly the steps its phone saved; and that no
+other application exists.
+
+Slow figures are printed beside their targets and never fail the run; an error or a
+lost, duplicated or altered submission or step exits with status 1.
+"""
+
+import asyncio
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from tests.bench_pages import ENVIRONMENT, free_port, percentile
+from tests.load_http import Browser, HTTPError, form_body, multipart_body, request
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PG_SERVER = os.environ.get("LOAD_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
+PG_NAME = "scholarships_load"
+CLIENTS = int(os.environ.get("LOAD_CLIENTS", "24"))
+WORKERS = int(os.environ.get("LOAD_WORKERS", "2"))
+RUSH_SECONDS = float(os.environ.get("LOAD_SECONDS", "45"))
+BARE_SECONDS = float(os.environ.get("LOAD_BARE_SECONDS", "10"))
+CALLS = int(os.environ.get("LOAD_CALLS", "20"))
+PASSWORD = "load-test-only-passphrase-0123"
+TARGET_RATIO = 0.15
+PREFIX = "application_wizard"
+STEPS = ["about", "organisation", "motivation", "travel", "documents"]
+COUNTRIES = ["SN", "KE", "TH", "BR", "UA", "IN", "ZA", "MX", "KG", "FR"]
+GENDERS = ["woman", "man", "transgender", "non_binary", "prefer_not_to_say"]
+LANGUAGES = ["en", "fr", "es", "ru", "zh-hans"]
+SUPPORT = ["registration", "airfare", "accommodation", "per_diem", "visa"]
+LETTER = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def say(text=""):
+    print(text, flush=True)
+
+
+# ----------------------------------------------------------------------------- set-up
+
+
+def make_database():
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=5) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {PG_NAME}")
+    return f"{PG_SERVER}/{PG_NAME}"
+
+
+def environment(database_url, storage):
+    return {
+        **ENVIRONMENT,
+        "DJANGO_SETTINGS_MODULE": "tests.load_settings",
+        "DATABASE_URL": database_url,
+        "PRIVATE_STORAGE_ROOT": str(storage),
+        # The load test is the load balancer: it appends each phone's address.
+        "TRUSTED_PROXY_COUNT": "1",
+    }
+
+
+def seed():
+    """CALLS calls closing within 48 hours and CLIENTS applicants; returns per call's slug
+    what its forms need (eligibility answers, motivation question ids)."""
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+    from djmoney.money import Money
+
+    from accounts.models import User
+    from conferences.enums import ConferenceKind
+    from conferences.models import Conference
+    from scholarships.enums import CallStatus
+    from scholarships.models import Call, EligibilityQuestion, MotivationQuestion
+
+    now = timezone.now()
+    conference = Conference.objects.create(
+        kind=ConferenceKind.INTERNATIONAL_AIDS,
+        name="International AIDS Conference (load test)",
+        acronym="AIDS LOAD",
+        city="Cape Town",
+        country="ZA",
+        time_zone="Africa/Johannesburg",
+        start_date=date(2028, 7, 23),
+        end_date=date(2028, 7, 28),
+        registration_fee=Money("750.00", "USD"),
+    )
+    calls = {}
+    for number in range(CALLS):
+        call = Call.objects.create(
+            conference=conference,
+            slug=f"rush-{number:02d}",
+            title={"en": f"Scholarships {number}", "fr": f"Bourses {number}"},
+            summary={"en": "Travel and subsistence."},
+            description={"en": "The description."},
+            status=CallStatus.PUBLISHED,
+            opens_at=now - timedelta(days=30),
+            closes_at=now + timedelta(hours=12 + number * 2),
+            number_of_awards=200,
+            reviewers_per_application=2,
+            support_offered=SUPPORT,
+        )
+        eligibility = [
+            EligibilityQuestion.objects.create(
+                call=call, text={"en": text}, required_answer=needed, position=position
+            )
+            for position, (text, needed) in enumerate(
+                [("Are you a member of a network organisation?", True), ("Other funding?", False)]
+            )
+        ]
+        motivation = [
+            MotivationQuestion.objects.create(call=call, text={"en": text}, position=position)
+            for position, text in enumerate(["Why do you want to attend?", "What will you share?"])
+        ]
+        calls[call.slug] = {
+            "eligibility": {
+                f"eligibility-q{q.pk}": "yes" if q.required_answer else "no" for q in eligibility
+            },
+            "motivation": [q.pk for q in motivation],
+        }
+    password = make_password(PASSWORD)  # hashed once here: the hasher is slow on purpose
+    User.objects.bulk_create(
+        User(
+            email=email_of(number),
+            display_name=f"Applicant {number:05d}",
+            preferred_language=LANGUAGES[number % len(LANGUAGES)],
+            country=COUNTRIES[number % len(COUNTRIES)],
+            password=password,
+        )
+        for number in range(CLIENTS)
+    )
+    return calls
+
+
+def email_of(number):
+    return f"applicant-{number:05d}@load.example"
+
+
+class Servers:
+    """Two gunicorn instances on two ports, one database, one storage folder."""
+
+    def __init__(self, env, workdir):
+        self.ports = [free_port(), free_port()]
+        self.processes = []
+        for number, port in enumerate(self.ports):
+            self.processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "gunicorn",
+                        "config.wsgi:application",
+                        "--bind",
+                        f"127.0.0.1:{port}",
+                        "--workers",
+                        str(WORKERS),
+                        "--timeout",
+                        "120",
+                        "--error-logfile",
+                        str(workdir / f"gunicorn-{number}.log"),
+                    ],
+                    cwd=BASE_DIR,
+                    env={**os.environ, **env},
+                )
+            )
+        for port in self.ports:
+            self.wait_for(port, workdir)
+
+    @staticmethod
+    def wait_for(port, workdir):
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2).read()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"gunicorn on port {port} did not start: see {workdir}")
+
+    def stop(self):
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.wait(timeout=30)
+
+
+# ----------------------------------------------------------------------------- phones
+
+
+class JourneyError(Exception):
+    pass
+
+
+class TimeUp(Exception):
+    pass
+
+
+@dataclass
+class Journey:
+    """One application by one phone's applicant, to compare with the database afterwards."""
+
+    number: int  # of the phone, and so of its applicant
+    email: str
+    slug: str
+    answers: dict
+    stop_before: str | None  # a step never saved: the application stays a draft
+    double_tap: bool
+    letter: bool
+    public_id: str | None = None
+    saved: list = field(default_factory=list)
+    submitted: bool = False
+
+
+def plan_journey(number, turn, slug, call, rng):
+    """What applicant `number` answers in its `turn`-th application (to call `slug`)."""
+    first, second = call["motivation"]
+    mark = f"{number:03d}/{turn:02d}"
+    answers = {
+        "about": {
+            "about-country_of_residence": COUNTRIES[number % len(COUNTRIES)],
+            "about-gender": GENDERS[number % len(GENDERS)],
+            "about-gender_self_description": "",
+            "about-languages": rng.sample(["en", "fr", "es", "ru", "pt"], k=2),
+            "about-access_needs": "Step-free access" if number % 7 == 0 else "",
+        },
+        "organisation": {
+            "organisation-organisation_name": f"Collective {mark}",
+            "organisation-organisation_is_sex_worker_led": rng.choice(["yes", "no", "unsure"]),
+            "organisation-role": f"Peer educator {mark}",
+            "organisation-first_time_attendee": rng.choice(["yes", "no"]),
+            "organisation-previous_scholarships": "",
+        },
+        "motivation": {
+            f"motivation-q{first}": f"To learn and bring it home ({mark}).",
+            f"motivation-q{second}": f"Our outreach model ({mark}).",
+        },
+        "travel": {
+            "travel-departure_city": f"City {mark}",
+            "travel-departure_country": COUNTRIES[number % len(COUNTRIES)],
+            "travel-visa_needed": rng.choice(["yes", "no", "unsure"]),
+            "travel-support_requested": rng.sample(SUPPORT, k=2),
+            "travel-other_funding": "",
+        },
+        "documents": {},
+    }
+    kind = rng.random()
+    return Journey(
+        number=number,
+        email=email_of(number),
+        slug=slug,
+        answers=answers,
+        stop_before=rng.choice(STEPS[1:]) if kind < 0.2 else None,
+        double_tap=0.2 <= kind < 0.4,
+        letter=rng.random() < 0.33,
+    )
+
+
+class Phone:
+    """One simulated phone: a browser, and the instance its next request goes to."""
+
+    def __init__(self, number, ports, stats, deadline):
+        self.ports = ports
+        self.turn = number % len(ports)
+        self.stats = stats
+        self.deadline = deadline
+        self.browser = None
+
+    def next_port(self):
+        port = self.ports[self.turn]
+        self.turn = (self.turn + 1) % len(self.ports)
+        return port
+
+    async def send(self, kind, method, path, *, body=None, expect=200):
+        # Time is up between requests; a submission's second tap still goes.
+        if time.monotonic() > self.deadline and kind != "submit":
+            raise TimeUp
+        try:
+            response = await request(
+                self.next_port(), method, path, browser=self.browser, body=body
+            )
+        except HTTPError as error:
+            self.stats.record(kind, None)
+            raise JourneyError(f"{kind}: {error}") from error
+        self.stats.record(kind, response.seconds, ok=response.status == expect)
+        if response.status != expect:
+            raise JourneyError(f"{kind}: {method} {path} answered {response.status}")
+        return response
+
+    def token(self, response):
+        found = CSRF.search(response.body)
+        if not found:
+            raise JourneyError(f"no CSRF token in the page {response.status}")
+        return found.group(1).decode()
+
+    async def post(self, kind, path, fields, token, *, files=None, expect_location=None):
+        fields = {**fields, "csrfmiddlewaretoken": token}
+        body = multipart_body(fields, files) if files else form_body(fields)
+        response = await self.send(kind, "POST", path, body=body, expect=302)
+        location = response.header("location")
+        if expect_location is not None and location != expect_location:
+            raise JourneyError(f"{kind}: {path} sent to {location!r}, not {expect_location!r}")
+        return location
+
+    async def sign_in(self, number):
+        """Through the login form, as a person does: the token comes from the page."""
+        self.browser = Browser(forwarded_for=f"10.{number >> 8 & 255}.{number & 255}.7")
+        page = await self.send("login page", "GET", "/accounts/login/")
+        await self.post(
+            "sign in",
+            "/accounts/login/",
+            {"username": email_of(number), "password": PASSWORD, "next": "/applications/"},
+            self.token(page),
+            expect_location="/applications/",
+        )
+
+    async def sign_out(self):
+        page = await self.send("my applications", "GET", "/applications/")
+        await self.post("sign out", "/accounts/logout/", {}, self.token(page))
+
+    async def apply(self, journey, call):
+        """One application: the call, its eligibility questions, every step, and send."""
+        page = f"/calls/{journey.slug}/"
+        await self.send("call page", "GET", page)
+        form = await self.send("eligibility (GET)", "GET", f"{page}apply/")
+        location = await self.post(
+            "eligibility (POST)", f"{page}apply/", call["eligibility"], self.token(form)
+        )
+        found = re.fullmatch(r"/applications/([0-9a-f-]{36})/about/", location)
+        if not found:
+            raise JourneyError(f"eligibility sent to {location!r}")
+        journey.public_id = found.group(1)
+        base = f"/applications/{journey.public_id}/"
+        for number, step in enumerate(STEPS):
+            if step == journey.stop_before:
+                break
+            form = await self.send("step (GET)", "GET", f"{base}{step}/")
+            following = STEPS[number + 1] if number + 1 < len(STEPS) else "review"
+            files = None
+            if step == "documents" and journey.letter:
+                files = {"documents-support_letter": ("letter.pdf", "application/pdf", LETTER)}
+            await self.post(
+                "step (POST)",
+                f"{base}{step}/",
+                {f"{PREFIX}-current_step": step, **journey.answers[step]},
+                self.token(form),
+                files=files,
+                expect_location=f"{base}{following}/",
+            )
+            journey.saved.append(step)
+        else:
+            await self.submit(journey, base)
+        await self.send("my applications", "GET", "/applications/")
+
+    async def submit(self, journey, base):
+        form = await self.send("review (GET)", "GET", f"{base}review/")
+        token = self.token(form)
+        fields = {f"{PREFIX}-current_step": "review", "review-consent": "on"}
+        if journey.double_tap:
+            # Two taps at once, one on each instance, as a retried request may do.
+            await asyncio.gather(
+                *(
+                    self.post("submit", f"{base}review/", fields, token, expect_location=base)
+                    for _ in self.ports
+                )
+            )
+        else:
+            await self.post("submit", f"{base}review/", fields, token, expect_location=base)
+        journey.submitted = True
+        await self.send("application page", "GET", base)
+
+
+class Stats:
+    def __init__(self):
+        self.times = defaultdict(list)
+        self.failures = Counter()
+        self.errors = []
+        self.count = 0
+
+    def record(self, kind, seconds, ok=True):
+        self.count += 1
+        if seconds is not None:
+            self.times[kind].append(seconds)
+        if seconds is None or not ok:
+            self.failures[kind] += 1
+
+    def all_times(self):
+        return [t for times in self.times.values() for t in times]
+
+    def requests(self):
+        return self.count
+
+
+async def bare_phase(ports):
+    stats = Stats()
+    deadline = time.monotonic() + BARE_SECONDS
+
+    async def loop(number):
+        turn = number
+        while time.monotonic() < deadline:
+            turn += 1
+            try:
+                response = await request(ports[turn % len(ports)], "GET", "/load/bare/")
+            except HTTPError as error:
+                stats.record("bare view", None)
+                stats.errors.append(str(error))
+                continue
+            ok = response.status == 200 and response.body == b"ok"
+            stats.record("bare view", response.seconds, ok=ok)
+            if not ok:
+                stats.errors.append(f"bare view answered {response.status}")
+
+    started = time.monotonic()
+    await asyncio.gather(*(loop(number) for number in range(CLIENTS)))
+    return stats, time.monotonic() - started
+
+
+async def sign_in_phase(phones):
+    """Every phone signs its applicant in at once."""
+    stats = Stats()
+    started = time.monotonic()
+    for phone in phones:
+        phone.stats = stats
+
+    async def one(phone, number):
+        try:
+            await phone.sign_in(number)
+        except JourneyError as error:
+            stats.errors.append(f"{email_of(number)}: {error}")
+
+    await asyncio.gather(*(one(phone, number) for number, phone in enumerate(phones)))
+    return stats, time.monotonic() - started
+
+
+async def rush_phase(phones, calls, rng):
+    """Each signed-in phone applies to one call after another until the time is up."""
+    stats = Stats()
+    deadline = time.monotonic() + RUSH_SECONDS
+    journeys, ran_out = [], []
+
+    async def loop(number, phone):
+        phone.stats, phone.deadline = stats, deadline
+        for turn, (slug, call) in enumerate(calls.items()):
+            journey = plan_journey(number, turn, slug, call, rng)
+            journeys.append(journey)
+            try:
+                await phone.apply(journey, call)
+            except TimeUp:
+                return
+            except JourneyError as error:
+                stats.errors.append(f"{journey.email} on {slug}: {error}")
+        ran_out.append(number)
+
+    started = time.monotonic()
+    await asyncio.gather(*(loop(number, phone) for number, phone in enumerate(phones)))
+    return stats, time.monotonic() - started, journeys, ran_out
+
+
+async def sign_out_phase(phones):
+    stats = Stats()
+    for phone in phones:
+        phone.stats, phone.deadline = stats, float("inf")
+
+    async def one(phone):
+        try:
+            await phone.sign_out()
+        except JourneyError as error:
+            stats.errors.append(f"sign out: {error}")
+
+    await asyncio.gather(*(one(phone) for phone in phones))
+    return stats
+
+
+async def phases(ports, calls):
+    """The bare view, the sign-ins, the rush and the sign-outs, in one event loop."""
+    await warm_up(ports)
+    bare = await bare_phase(ports)
+    phones = [Phone(number, ports, None, float("inf")) for number in range(CLIENTS)]
+    signed_in = await sign_in_phase(phones)
+    rush = await rush_phase(phones, calls, random.Random(48))
+    signed_out = await sign_out_phase(phones)
+    return bare, signed_in, rush, signed_out
+
+
+async def warm_up(ports):
+    for port in ports:
+        for _ in range(WORKERS * 4):
+            await request(port, "GET", "/load/bare/")
+            await request(port, "GET", "/accounts/login/")
+
+
+# ----------------------------------------------------------------------------- checking
+
+
+def check_database(journeys, calls):
+    """Problems found comparing what the phones did with the database (none: an empty list)."""
+    from django.core.files.storage import default_storage
+
+    from accounts.audit import AuditEntry
+    from notifications.models import OutgoingEmail
+    from scholarships.models import Application
+
+    problems = []
+    rows = defaultdict(list)
+    for application in Application.objects.select_related("applicant", "call"):
+        rows[application.applicant.email, application.call.slug].append(application)
+    emails = Counter(
+        OutgoingEmail.objects.filter(template="application_submitted").values_list(
+            "recipient", flat=True
+        )
+    )
+    audits = Counter(
+        AuditEntry.objects.filter(action="application.submitted").values_list(
+            "object_id", flat=True
+        )
+    )
+    for journey in journeys:
+        found = rows.pop((journey.email, journey.slug), [])
+        if not journey.public_id:
+            if found:
+                problems.append(f"{journey.email} on {journey.slug}: an application never begun")
+            continue
+        if len(found) != 1:
+            problems.append(f"{journey.email} on {journey.slug}: {len(found)} applications, not 1")
+            continue
+        row = found[0]
+        if str(row.public_id) != journey.public_id:
+            problems.append(f"{journey.email}: another application than the one it filled")
+        if journey.submitted:
+            problems.extend(check_submitted(journey, row, audits, default_storage))
+        else:
+            problems.extend(check_draft(journey, row, calls[journey.slug]))
+    for (email, slug), found in rows.items():
+        problems.append(f"{email} on {slug}: {len(found)} application(s) no phone began")
+    submitted = Counter(journey.email for journey in journeys if journey.submitted)
+    for email in {journey.email for journey in journeys}:
+        if emails[email] != submitted[email]:
+            problems.append(
+                f"{email}: {emails[email]} confirmation emails for {submitted[email]} submissions"
+            )
+    return problems
+
+
+def check_submitted(journey, row, audits, storage):
+    problems = []
+    who = f"{journey.email} on {journey.slug}"
+    if row.status != "submitted" or row.submitted_at is None or row.draft:
+        problems.append(f"{who}: status {row.status}, not submitted")
+    about, organisation = journey.answers["about"], journey.answers["organisation"]
+    travel, motivation = journey.answers["travel"], journey.answers["motivation"]
+    expected = {
+        "country_of_residence": about["about-country_of_residence"],
+        "gender": about["about-gender"],
+        "languages": about["about-languages"],
+        "organisation_name": organisation["organisation-organisation_name"],
+        "role": organisation["organisation-role"],
+        "motivation": {
+            name.removeprefix("motivation-q"): text for name, text in motivation.items()
+        },
+        "departure_city": travel["travel-departure_city"],
+        "support_requested": travel["travel-support_requested"],
+    }
+    for name, value in expected.items():
+        stored = getattr(row, name)
+        if str(stored) != str(value) and stored != value:
+            problems.append(f"{who}: {name} is {stored!r}, it sent {value!r}")
+    if journey.letter:
+        if not row.support_letter or not storage.exists(row.support_letter.name):
+            problems.append(f"{who}: the support letter is missing")
+        else:
+            with storage.open(row.support_letter.name) as letter:
+                if letter.read() != LETTER:
+                    problems.append(f"{who}: the support letter differs from the upload")
+    elif row.support_letter:
+        problems.append(f"{who}: a support letter it never sent")
+    if audits[journey.public_id] != 1:
+        problems.append(f"{who}: {audits[journey.public_id]} submission audit entries, not 1")
+    return problems
+
+
+def check_draft(journey, row, call):
+    who = f"{journey.email} on {journey.slug}"
+    if row.status != "draft":
+        return [f"{who}: status {row.status}, but it never sent the application"]
+    stored = (row.draft or {}).get("step_data", {})
+    expected = {"eligibility": call["eligibility"]} | {
+        step: journey.answers[step] for step in journey.saved
+    }
+    problems = []
+    if set(stored) != set(expected):
+        problems.append(f"{who}: draft holds {sorted(stored)}, it saved {sorted(expected)}")
+    for step, fields in expected.items():
+        posted = {
+            name: value if isinstance(value, list) else [value] for name, value in fields.items()
+        }
+        if step in stored and stored[step] != posted:
+            problems.append(f"{who}: step {step} holds {stored[step]!r}, it sent {posted!r}")
+    return problems
+
+
+# ----------------------------------------------------------------------------- report
+
+
+def hash_seconds():
+    """What checking one password costs on this machine (Django's default hasher)."""
+    from django.contrib.auth.hashers import make_password
+
+    started = time.monotonic()
+    make_password(PASSWORD)
+    return time.monotonic() - started
+
+
+def figures(stats, seconds):
+    times = stats.all_times()
+    errors = sum(stats.failures.values())
+    line = (
+        f"{stats.requests():,} requests in {seconds:.1f} s: {stats.requests() / seconds:,.1f} req/s"
+    )
+    if times:
+        line += (
+            f", errors {errors}, latency p50 {statistics.median(times) * 1000:.0f} ms, "
+            f"p95 {percentile(times, 0.95) * 1000:.0f} ms, p99 {percentile(times, 0.99) * 1000:.0f} ms"
+        )
+    return line, errors
+
+
+def report_kinds(stats):
+    header = (
+        f"  {'request':<26} {'count':>6} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+    )
+    say(header)
+    for kind, times in stats.times.items():
+        say(
+            f"  {kind:<26} {len(times):>6,} {stats.failures[kind]:>6} "
+            f"{statistics.median(times) * 1000:>7.0f} {percentile(times, 0.95) * 1000:>7.0f} "
+            f"{percentile(times, 0.99) * 1000:>7.0f}"
+        )
+
+
+def main():
+    if str(BASE_DIR) not in sys.path:
+        sys.path.insert(0, str(BASE_DIR))
+    workdir = Path(tempfile.mkdtemp(prefix="scholarships-load-"))
+    try:
+        sys.exit(run(workdir))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(workdir):
+    try:
+        database_url = make_database()
+    except Exception as error:  # without PostgreSQL there is nothing to measure
+        say(f"make load needs PostgreSQL at {PG_SERVER}: {error}")
+        return 2
+    storage = workdir / "private"
+    storage.mkdir()
+    env = environment(database_url, storage)
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    calls = seed()
+    say(
+        f"Deadline rush: PostgreSQL database {PG_NAME} (dropped and made anew), {CALLS} calls "
+        f"closing within 48 h, {CLIENTS} applicants: ready in {time.monotonic() - started:.1f} s"
+    )
+    servers = Servers(env, workdir)
+    try:
+        say(
+            f"Two gunicorn instances ({WORKERS} sync workers each) on 127.0.0.1:"
+            f"{servers.ports[0]} and :{servers.ports[1]}, sharing the database and the storage "
+            f"folder; {CLIENTS} phones at once, each request going to the other instance."
+        )
+        bare, signed_in, rush, signed_out = asyncio.run(phases(servers.ports, calls))
+    finally:
+        servers.stop()
+    return report(bare, signed_in, rush, signed_out, calls)
+
+
+def report(bare, signed_in, rush, signed_out, calls):
+    """Print the figures and the database check; the exit status (1: errors or lost data)."""
+    (bare, bare_seconds), (signed_in, sign_in_seconds) = bare, signed_in
+    rush, rush_seconds, journeys, ran_out = rush
+    load = os.getloadavg()[0]
+    say()
+    bare_line, bare_errors = figures(bare, bare_seconds)
+    sign_in_line, sign_in_errors = figures(signed_in, sign_in_seconds)
+    rush_line, rush_errors = figures(rush, rush_seconds)
+    say(f"Bare Django view, {BARE_SECONDS:.0f} s:  {bare_line}")
+    say(
+        f"Sign-in of {CLIENTS} phones at once: {sign_in_line} (Django's password hasher: about "
+        f"{hash_seconds() * 1000:.0f} ms of CPU a sign-in here, on purpose)"
+    )
+    say(f"Deadline rush, {RUSH_SECONDS:.0f} s:    {rush_line}")
+    ratio = (rush.requests() / rush_seconds) / (bare.requests() / bare_seconds)
+    say(
+        f"Rush throughput / bare view throughput: {ratio:.1%} (target >= {TARGET_RATIO:.0%})"
+        + ("" if ratio >= TARGET_RATIO else "  (misses the target)")
+    )
+    say(f"Load average over the last minute: {load:.2f} ({os.cpu_count()} cores).")
+    say()
+    report_kinds(rush)
+    submitted = [j for j in journeys if j.submitted]
+    drafts = [j for j in journeys if j.public_id and not j.submitted]
+    say()
+    say(
+        f"Applications: {len(submitted):,} submitted ({sum(j.double_tap for j in submitted):,} "
+        f"with send tapped twice, {sum(j.letter for j in submitted):,} with a letter), "
+        f"{len(drafts):,} left as drafts ({sum(len(j.saved) for j in drafts):,} steps saved "
+        f"besides eligibility)."
+    )
+    if ran_out:
+        say(f"  {len(ran_out)} phones applied to every call before the end: raise LOAD_CALLS.")
+    problems = check_database(journeys, calls)
+    say(
+        f"Database check: {len(submitted) + len(drafts):,} applications expected, "
+        f"{len(problems)} problems (lost, duplicated or different submissions or steps)."
+    )
+    errors = bare.errors + signed_in.errors + rush.errors + signed_out.errors
+    for line in errors[:10]:
+        say(f"  error: {line}")
+    for line in problems[:20]:
+        say(f"  problem: {line}")
+    failures = bare_errors + sign_in_errors + rush_errors + sum(signed_out.failures.values())
+    if failures or errors or problems:
+        say("FAILED: errors or lost/duplicated data (see above).")
+        return 1
+    say("OK: no errors, every submission and every saved step is in the database once.")
+    return 0
+
+
+if __name__ == "__main__":
+    main()
