@@ -16,13 +16,17 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 CHROMIUM ?= /usr/bin/chromium
+# The PDF letters embed WenQuanYi Zen Hei (Latin, Cyrillic and Chinese in one font);
+# pdftoppm draws the test letters as PNGs for a person to look at.
+PDF_FONT_PATH ?= /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+PDFTOPPM ?= /usr/bin/pdftoppm
 
 .PHONY: help install run test bench load messages lint worker
 
 help:
 	@echo "make run       install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test      run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
-	@echo "make bench     print figures: the optimiser, the assignment, and pages' queries and times at 1,000 and 10,000 applications"
+	@echo "make bench     print figures: the optimiser, the assignment, and pages' queries and times at 1,000 and 10,000 applications, award letters per second"
 	@echo "make load      a minute of deadline rush against two gunicorn instances sharing PostgreSQL; fails on errors or lost submissions"
 	@echo "make messages  update the five translation catalogues from the source"
 	@echo "make lint      ruff"
@@ -42,7 +46,7 @@ install: $(VENV)/.installed $(MO_FILES)
 %.mo: %.po
 	msgfmt --check -o $@ $<
 
-run: install
+run: install $(PDF_FONT_PATH)
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	@echo
@@ -60,12 +64,19 @@ worker: install
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk
 
-test: install $(CHROMIUM)
+$(PDF_FONT_PATH):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei
+
+$(PDFTOPPM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
+
+test: install $(CHROMIUM) $(PDF_FONT_PATH) $(PDFTOPPM)
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install
+bench: install $(PDF_FONT_PATH)
 	$(BIN)/python -m tests.bench
 	$(BIN)/python -m tests.bench_meetings
+	$(BIN)/python -m tests.bench_letters
 
 load: install
 	$(BIN)/python -m tests.load
