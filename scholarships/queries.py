@@ -1,14 +1,16 @@
+import hashlib
 import json
 from collections import Counter
 
-from django.db.models import F, TextField
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Subquery, Sum, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.rules import is_coordinator
 
 from .enums import ApplicationStatus, CallStatus, ReviewStatus
-from .models import Application, Call, ReviewAssignment, weighted_total
+from .models import Application, Call, Conflict, Criterion, ReviewAssignment, weighted_total
 
 
 def calls_visible_to(user):
@@ -94,15 +96,80 @@ def applications_in_the_running(call):
     )
 
 
+def ranking_state(call):
+    """A fingerprint of everything the ranking reads, in one query: the submitted
+    reviews, the applications' statuses, the declared conflicts and the rubric.
+
+    Every change that can move the ranking changes it: a review submitted (count and
+    latest moment), a status changed (each change saves `updated_at`), a conflict
+    declared (the count; its review leaves too), a criterion added, removed or re-weighted.
+    """
+
+    def one(queryset, **aggregate):
+        ((name, expression),) = aggregate.items()
+        return Subquery(
+            queryset.order_by().values("call_key").annotate(**{name: expression}).values(name)
+        )
+
+    reviews = ReviewAssignment.objects.filter(
+        application__call=call, status=ReviewStatus.SUBMITTED
+    ).annotate(call_key=F("application__call"))
+    applications = Application.objects.filter(call=call).annotate(call_key=F("call"))
+    conflicts = Conflict.objects.filter(application__call=call).annotate(
+        call_key=F("application__call")
+    )
+    criteria = Criterion.objects.filter(call=call).annotate(call_key=F("call"))
+    return tuple(
+        Call.objects.filter(pk=call.pk)
+        .annotate(
+            state_reviews=one(reviews, n=Count("pk")),
+            state_reviewed_at=one(reviews, at=Max("submitted_at")),
+            state_applications=one(applications, n=Count("pk")),
+            state_changed_at=one(applications, at=Max("updated_at")),
+            state_conflicts=one(conflicts, n=Count("pk")),
+            state_criteria=one(criteria, n=Count("pk")),
+            state_weights=one(criteria, total=Sum("weight")),
+            state_scales=one(criteria, total=Sum("scale")),
+        )
+        .values_list(
+            "number_of_awards",
+            "state_reviews",
+            "state_reviewed_at",
+            "state_applications",
+            "state_changed_at",
+            "state_conflicts",
+            "state_criteria",
+            "state_weights",
+            "state_scales",
+        )
+        .get()
+    )
+
+
+RANKING_CACHE_SECONDS = 3600
+
+
 def ranking_for_call(call, applications=None):
     """Every reviewed application of the call with its raw mean, number of reviews,
     calibrated score (the additive bias model) and flags, best first.
 
-    Three queries whatever the size: criteria, submitted reviews and applications (two
-    when the caller already has `applications_in_the_running`); the arithmetic is done
-    in Python (calibration.py). Also returns the funding line and the flags on
-    reviewers (panel member id → reasons).
+    Kept in the cache under the fingerprint of what it reads (`ranking_state`): one
+    query when nothing changed, whichever process asks, and never a stale ranking.
+    Otherwise three more queries whatever the size: criteria, submitted reviews and
+    applications (two when the caller already has `applications_in_the_running`); the
+    arithmetic is done in Python (calibration.py). Also returns the funding line and
+    the flags on reviewers (panel member id → reasons).
     """
+    state = hashlib.sha256(repr(ranking_state(call)).encode()).hexdigest()
+    key = f"ranking:{call.pk}:{state}"
+    ranking = cache.get(key)
+    if ranking is None:
+        ranking = compute_ranking(call, applications)
+        cache.set(key, ranking, RANKING_CACHE_SECONDS)
+    return ranking
+
+
+def compute_ranking(call, applications=None):
     from .calibration import (
         Review,
         disagreement_flags,

@@ -70,3 +70,11 @@ def english_to_start_with():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: database ids repeat from test to test."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -106,11 +106,43 @@ def test_the_ranking_page_costs_the_same_at_any_size(client, django_assert_num_q
             review(application, member, 3, criterion)
     sign_in(client, UserFactory(coordinator=True))
     url = reverse("scholarships:call-ranking", kwargs={"slug": call.slug})
-    client.get(url)
-
-    # session, user, device, call, criteria, reviews, applications, panel with reviewers
-    with django_assert_num_queries(8):
+    client.get(reverse("scholarships:call-manage-list"))  # the session's last-seen write
+    with django_assert_num_queries(9):
+        # session, user, device, call, the ranking's fingerprint, criteria, reviews,
+        # applications, panel with reviewers
         client.get(url)
+    # Until something it reads changes, the ranking comes from the cache.
+    with django_assert_num_queries(6):
+        client.get(url)
+
+
+def test_the_cached_ranking_follows_every_change_it_depends_on(harsh_and_lenient):
+    from scholarships.enums import ApplicationStatus
+    from scholarships.queries import ranking_for_call
+    from scholarships.services import declare_conflict, withdraw_application
+
+    call, a, b, c = harsh_and_lenient
+
+    def ranked():
+        return {str(row["public_id"]): row for row in ranking_for_call(call)[0]}
+
+    assert ranked() == ranked()  # the second from the cache
+    assert ranked()[str(c.public_id)]["reviews"] == 2
+
+    withdraw_application(b, by=b.applicant)
+    assert str(b.public_id) not in ranked()
+
+    b.status = ApplicationStatus.SUBMITTED
+    b.save()
+    assert str(b.public_id) in ranked()
+
+    harsh = call.panel.order_by("pk").first()
+    declare_conflict(harsh, c, by=harsh.reviewer)
+    assert ranked()[str(c.public_id)]["reviews"] == 1
+
+    d = ApplicationFactory(call=call)
+    review(d, harsh, 5, call.criteria.get())
+    assert str(d.public_id) in ranked()
 
 
 def test_only_coordinators_see_the_ranking(client, harsh_and_lenient):
