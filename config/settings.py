@@ -263,6 +263,11 @@ CURRENCIES = env.list(
     default=["USD", "EUR", "CHF", "GBP", "ZAR", "KES", "XOF", "THB", "INR", "BRL", "MXN", "CAD"],
 )
 DEFAULT_CURRENCY = "USD"
+# Each applicant's estimated cost for the selection's budget (payments' travel estimates);
+# empty: the balance policy's flat estimate per region for everyone.
+SELECTION_COST_ESTIMATOR = env.str(
+    "SELECTION_COST_ESTIMATOR", default="payments.estimates.estimated_costs"
+)
 
 # PDF letters: one TrueType font (or a face of a collection) covering Latin, Cyrillic and
 # Chinese, embedded in every PDF. Debian's fonts-wqy-zenhei by default.

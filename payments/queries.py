@@ -1,80 +1,135 @@
-"""Reads over funds: balances, without ever adding two currencies."""
+"""Reads over funds, budgets and disbursements: balances and reports, without ever adding
+two currencies."""
 
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from djmoney.money import Money
 
+from .enums import RESERVED, SPENT
 from .errors import PaymentError
-from .models import Fund, FundAllocation
+from .models import AwardBudget, Disbursement, Fund, FundAllocation
 
 
 @dataclass(frozen=True)
 class FundBalance:
     """What a fund has and where it stands, all in the fund's currency.
 
-    `committed` (the travel budgets of confirmed awards) and `paid` (disbursements
-    paid) come with awards and disbursements, which are not built yet: they are None,
-    not zero, until then, so nothing can mistake "unknown" for "nothing spent". When
-    they exist, `committed_for_fund` and `paid_for_fund` below fill them in.
+    `committed` is what the awards' budgets hold of it (open budgets their planned
+    total, closed ones what was paid), `paid` what left it; `free` is what its calls
+    may still commit (allocated − committed: negative when over-committed), and
+    `available` what may still be approved for payment (amount − approved or paid).
     """
 
     fund: Fund
     amount: Money
     allocated: Money
-    committed: Money | None = None
-    paid: Money | None = None
+    committed: Money
+    paid: Money
+    reserved: Money
+    budgeted: Money
 
     @property
     def unallocated(self):
         """What no call has been given yet."""
         return self.amount - self.allocated
 
+    @property
+    def free(self):
+        return self.allocated - self.committed
+
+    @property
+    def available(self):
+        return self.amount - self.reserved
+
+    @property
+    def remaining(self):
+        """What is not paid yet of what was allocated."""
+        return self.allocated - self.paid
+
+
+def _sums(queryset, key, field):
+    """{key value: Money} summed in the database per key *and currency*; a key with two
+    currencies is an error, not a sum."""
+    rows = queryset.order_by().values_list(key, f"{field}_currency").annotate(total=Sum(field))
+    sums = {}
+    for row_key, currency, total in rows:
+        if row_key in sums:
+            raise PaymentError(f"{key} {row_key} has {field} in more than one currency.")
+        sums[row_key] = Money(total, currency)
+    return sums
+
+
+def _sums_of(queryset, key, currency_field, **aggregates):
+    """One {key value: Money} per aggregate, grouped by key and currency in one query; a
+    key with two currencies is an error, not a sum."""
+    rows = queryset.order_by().values_list(key, currency_field).annotate(**aggregates)
+    results = [{} for _name in aggregates]
+    for row_key, currency, *totals in rows:
+        for sums, total in zip(results, totals, strict=True):
+            if row_key in sums:
+                raise PaymentError(f"{key} {row_key} has amounts in more than one currency.")
+            sums[row_key] = Money(total or 0, currency)
+    return results
+
+
+def _in_fund_currency(sums, fund):
+    currency = fund.amount.currency.code
+    money = sums.get(fund.pk, Money(0, currency))
+    if money.currency.code != currency:
+        raise PaymentError(f"Fund {fund.pk} has amounts in another currency than its own.")
+    return money
+
 
 def committed_for_fund(fund):
-    """Hook: the sum of the travel budgets of awards paid from `fund`. Awards' budgets do not
-    exist yet, so there is nothing to sum: None."""
-    return None
+    """What the awards' budgets hold of `fund`, in its currency."""
+    return _in_fund_currency(
+        _sums(AwardBudget.objects.filter(fund=fund), "fund_id", "committed_total"), fund
+    )
 
 
 def paid_for_fund(fund):
-    """Hook: the sum of the disbursements paid from `fund`. Disbursements do not exist yet,
-    so there is nothing to sum: None."""
-    return None
+    """What was paid from `fund` (paid and reconciled disbursements), in its currency."""
+    return _in_fund_currency(
+        _sums(
+            Disbursement.objects.filter(fund=fund, status__in=SPENT), "fund_id", "amount_in_fund"
+        ),
+        fund,
+    )
 
 
 def fund_balances(funds=None):
-    """A FundBalance for each fund (all funds by default), in two queries whatever their
-    number. Allocations are summed per fund *and currency*: an allocation in another
-    currency than its fund's (which the service refuses) is an error here, not a sum."""
+    """A FundBalance for each fund (all funds by default), in four queries whatever their
+    number. Sums are per fund *and currency*: money in another currency than its fund's
+    (which the services refuse) is an error here, not a sum."""
     funds = list(Fund.objects.all() if funds is None else funds)
-    sums = (
-        FundAllocation.objects.filter(fund__in=funds)
-        .order_by()
-        .values_list("fund_id", "amount_currency")
-        .annotate(total=Sum("amount"))
+    allocated = _sums(FundAllocation.objects.filter(fund__in=funds), "fund_id", "amount")
+    committed, budgeted = _sums_of(
+        AwardBudget.objects.filter(fund__in=funds),
+        "fund_id",
+        "planned_total_currency",
+        committed=Sum("committed_total"),
+        budgeted=Sum("planned_total"),
     )
-    allocated = {}
-    for fund_id, currency, total in sums:
-        if fund_id in allocated:
-            raise PaymentError(f"Fund {fund_id} has allocations in more than one currency.")
-        allocated[fund_id] = Money(total, currency)
-    balances = []
-    for fund in funds:
-        currency = fund.amount.currency.code
-        spent = allocated.get(fund.pk, Money(0, currency))
-        if spent.currency.code != currency:
-            raise PaymentError(f"Fund {fund.pk} has allocations in another currency.")
-        balances.append(
-            FundBalance(
-                fund=fund,
-                amount=fund.amount,
-                allocated=spent,
-                committed=committed_for_fund(fund),
-                paid=paid_for_fund(fund),
-            )
+    paid, reserved = _sums_of(
+        Disbursement.objects.filter(fund__in=funds),
+        "fund_id",
+        "amount_in_fund_currency",
+        paid=Sum("amount_in_fund", filter=Q(status__in=SPENT)),
+        reserved=Sum("amount_in_fund", filter=Q(status__in=RESERVED)),
+    )
+    return [
+        FundBalance(
+            fund=fund,
+            amount=fund.amount,
+            allocated=_in_fund_currency(allocated, fund),
+            committed=_in_fund_currency(committed, fund),
+            paid=_in_fund_currency(paid, fund),
+            reserved=_in_fund_currency(reserved, fund),
+            budgeted=_in_fund_currency(budgeted, fund),
         )
-    return balances
+        for fund in funds
+    ]
 
 
 def fund_balance(fund):

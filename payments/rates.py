@@ -102,12 +102,13 @@ def rate_on(from_currency, to_currency, on_date):
     return chosen, chosen.from_currency != from_code
 
 
-def convert(money, to_currency, on_date):
+def convert(money, to_currency, on_date, *, cache=None):
     """`money` in `to_currency` with the rate valid on `on_date`, rounded once to the
     currency's smallest unit (ROUND_HALF_UP, see `payments.money`).
 
     Returns a Conversion (the converted Money, the rate applied, its record, source and
     date). Raises MissingExchangeRate when no rate is valid on that day. Reads only.
+    `cache`, a dict, keeps the rates looked up across many conversions of one day.
     """
     if not isinstance(money, Money):
         raise TypeError("convert() takes a Money, with its currency.")
@@ -116,7 +117,19 @@ def convert(money, to_currency, on_date):
     to_code = currency_code(to_currency)
     if currency_code(money.currency) == to_code:
         return Conversion(money, round_money(money), Decimal(1), False, None)
-    record, inverted = rate_on(money.currency, to_code, on_date)
+    key = (currency_code(money.currency), to_code, on_date)
+    if cache is None or key not in cache:
+        try:
+            found = rate_on(money.currency, to_code, on_date)
+        except MissingExchangeRate as error:
+            found = error  # remembered too: a missing rate is not looked up again
+        if cache is not None:
+            cache[key] = found
+    else:
+        found = cache[key]
+    if isinstance(found, MissingExchangeRate):
+        raise found
+    record, inverted = found
     if inverted:
         # Divide rather than multiply by a rounded inverse: one rounding, at the end.
         amount = money.amount / record.rate

@@ -30,8 +30,8 @@ def test_allocations_add_up_in_the_fund_balance(finance):
     balance = fund_balance(fund)
     assert balance.allocated == Money("8500.50", "USD")
     assert balance.unallocated == Money("1499.50", "USD")
-    # Awards and disbursements do not exist yet: unknown, not zero.
-    assert (balance.committed, balance.paid) == (None, None)
+    # No award budget yet: nothing committed, nothing paid.
+    assert (balance.committed, balance.paid) == (Money("0.00", "USD"), Money("0.00", "USD"))
 
 
 def test_changing_an_allocation_sets_its_amount_and_is_logged(finance):
@@ -112,14 +112,15 @@ def test_a_fund_cannot_shrink_below_or_leave_the_currency_of_its_allocations(fin
     assert Fund.objects.get(pk=fund.pk).amount == Money("5000.00", "USD")
 
 
-def test_fund_balances_take_two_queries_whatever_the_number_of_funds(
+def test_fund_balances_take_four_queries_whatever_the_number_of_funds(
     finance, django_assert_num_queries
 ):
     for currency in ["USD", "EUR", "USD"]:
         fund = FundFactory(amount=Money("1000.00", currency))
         allocate_fund(fund, call=CallFactory(), amount=Money("100.00", currency), by=finance)
 
-    with django_assert_num_queries(2):
+    # funds, allocations, budgets, disbursements
+    with django_assert_num_queries(4):
         balances = fund_balances()
 
     assert sorted(str(balance.unallocated) for balance in balances) == [

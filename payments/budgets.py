@@ -1,0 +1,292 @@
+"""Every write to award budgets: fill in the estimate, change a line with a reason, close.
+
+Each checks its precondition and raises PaymentError (translated); changes inside a
+transaction with the fund's and then the budget's row locked (always in that order,
+as the disbursement services do, so that two of them cannot wait on each other);
+writes the ledger entry of the money it moves and an audit entry.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from djmoney.money import Money
+
+from accounts.audit import log_action
+from scholarships.enums import ApplicationStatus, Outcome, Reply
+
+from .enums import (
+    DISBURSEMENT_TRANSITIONS,
+    BudgetStatus,
+    ClosingReason,
+    DisbursementStatus,
+    LedgerKind,
+)
+from .errors import MissingExchangeRate, PaymentError
+from .estimates import estimate_lines
+from .ledger import record, set_totals
+from .models import AwardBudget, BudgetLine, Disbursement, Fund, FundAllocation
+from .money import round_money, with_code, with_currency_fields
+from .rates import convert
+
+PERMISSION = "payments.manage_budgets"
+
+
+def check_permission(user, permission=PERMISSION):
+    if not user.has_perm(permission):
+        raise PaymentError(_("Only finance administrators may do this."))
+
+
+def check_award(decision):
+    """Raise PaymentError unless `decision` is an award its awardee accepted."""
+    if (
+        decision.outcome != Outcome.AWARD
+        or decision.reply != Reply.ACCEPTED
+        or decision.application.status != ApplicationStatus.AWARDED
+    ):
+        raise PaymentError(_("Only an accepted award has a travel budget."))
+
+
+def convert_line(amount, budget, cache=None):
+    """`amount` in the budget's fund currency at the budget's rates day, as (Money, the
+    conversion's record). A missing rate is a PaymentError naming the pair and day."""
+    conversion = convert(round_money(amount), budget.currency, budget.priced_on, cache=cache)
+    return conversion.money, conversion.as_record()
+
+
+def create_budget(
+    decision,
+    *,
+    fund,
+    by,
+    priced_on=None,
+    accommodation_provided=False,
+    meals_provided=False,
+):
+    """Fill in the estimate: create the travel budget of an accepted award, paid from
+    `fund`, with a line for each kind of support the award pays for, estimated from the
+    call's travel policy, the conference's dates and city, and the rates.
+
+    Side effects: the fund row is locked; the budget and its lines, each converted to the
+    fund's currency with the rate of `priced_on` (default today) recorded on the line; a
+    ledger entry committing the planned total; an audit entry "budget.created". Raises
+    PaymentError when the award is not accepted, already has a budget, the fund gives
+    nothing to its call, or an exchange rate is missing.
+    """
+    check_permission(by)
+    check_award(decision)
+    call = decision.application.call
+    priced_on = priced_on or timezone.localdate()
+    with transaction.atomic():
+        fund = Fund.objects.select_for_update().get(pk=fund.pk)
+        if not FundAllocation.objects.filter(fund=fund, call=call).exists():
+            raise PaymentError(
+                _("%(fund)s gives nothing to this call: allocate it first.") % {"fund": fund}
+            )
+        if AwardBudget.objects.filter(decision=decision).exists():
+            raise PaymentError(_("This award has a budget already."))
+        currency = fund.amount.currency.code
+        zero = Money(0, currency)
+        budget = AwardBudget(
+            decision=decision,
+            fund=fund,
+            priced_on=priced_on,
+            accommodation_provided=accommodation_provided,
+            meals_provided=meals_provided,
+            planned_total=zero,
+            paid_total=zero,
+            committed_total=zero,
+            created_by=by,
+        )
+        application = decision.application
+        estimates = estimate_lines(
+            call,
+            covers=decision.covers,
+            departure_country=application.departure_country,
+            region=application.region,
+            visa_needed=application.visa_needed,
+            accommodation_provided=accommodation_provided,
+            meals_provided=meals_provided,
+        )
+        lines, cache = [], {}
+        for estimate in estimates:
+            amount = estimate.amount if estimate.amount is not None else zero
+            try:
+                in_fund, conversion = convert_line(amount, budget, cache)
+            except MissingExchangeRate as error:
+                raise PaymentError(str(error)) from error
+            lines.append(
+                BudgetLine(
+                    kind=estimate.kind,
+                    quantity=estimate.quantity,
+                    unit_amount=estimate.unit_amount or amount,
+                    amount=amount,
+                    amount_in_fund=in_fund,
+                    conversion=conversion,
+                    calculation=estimate.calculation,
+                )
+            )
+        try:
+            with transaction.atomic():
+                budget.save()
+        except IntegrityError as error:
+            raise PaymentError(_("This award has a budget already.")) from error
+        for line in lines:
+            line.budget = budget
+            line.save()
+        planned = sum((line.amount_in_fund for line in lines), zero)
+        set_totals(
+            budget,
+            kind=LedgerKind.BUDGET_CREATED,
+            actor=by,
+            planned=planned,
+            data={"planned": with_code(planned), "priced_on": priced_on.isoformat()},
+        )
+        log_action(
+            actor=by,
+            action="budget.created",
+            obj=budget,
+            data={"fund": fund.pk, "award": decision.pk, "planned": with_code(planned)},
+        )
+    return budget
+
+
+def set_budget_line(budget, *, kind, amount, reason, by, quantity=None, line=None, description=""):
+    """Change a line's amount (or add a line of `kind`) with a reason.
+
+    `amount` is Money in any of the portal's currencies; it is converted to the fund's
+    currency with the rate of the budget's day. Side effects: the fund and budget rows
+    locked; the line saved with its currency and conversion; the budget's totals and a
+    ledger entry with the change of commitment; an audit entry "budget.line_changed"
+    with the amounts before and after and the reason. Raises PaymentError when the
+    budget is closed, no reason is given, the amount is negative or a rate is missing.
+    """
+    check_permission(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise PaymentError(_("Say why the amount changes: the reason is kept in the audit log."))
+    if amount.amount < 0:
+        raise PaymentError(_("An amount cannot be negative."))
+    with transaction.atomic():
+        Fund.objects.select_for_update().get(pk=budget.fund_id)
+        budget = (
+            AwardBudget.objects.select_related("fund")
+            .select_for_update(of=("self",))
+            .get(pk=budget.pk)
+        )
+        if not budget.is_open:
+            raise PaymentError(_("This budget is closed: its amounts no longer change."))
+        try:
+            in_fund, conversion = convert_line(amount, budget)
+        except MissingExchangeRate as error:
+            raise PaymentError(str(error)) from error
+        if line is None:
+            line = BudgetLine(budget=budget, kind=kind)
+            before = None
+        else:
+            line = BudgetLine.objects.get(pk=line.pk, budget=budget)
+            before = with_code(line.amount)
+        if quantity is not None:
+            line.quantity = quantity
+        line.amount = round_money(amount)
+        line.unit_amount = (
+            round_money(amount.amount / line.quantity, amount.currency)
+            if line.quantity
+            else line.amount
+        )
+        line.amount_in_fund, line.conversion = in_fund, conversion
+        line.estimated = False
+        line.calculation = reason[:300]
+        if description:
+            line.description = description[:200]
+        try:
+            with transaction.atomic():
+                if line.pk is None:
+                    line.save()
+                else:
+                    line.save(
+                        update_fields=with_currency_fields(
+                            BudgetLine,
+                            "quantity",
+                            "unit_amount",
+                            "amount",
+                            "amount_in_fund",
+                            "conversion",
+                            "estimated",
+                            "calculation",
+                            "description",
+                            "updated_at",
+                        )
+                    )
+        except IntegrityError as error:
+            raise PaymentError(_("This budget has a line of this kind already.")) from error
+        planned = sum((row.amount_in_fund for row in budget.lines.all()), Money(0, budget.currency))
+        data = {
+            "line": line.pk,
+            "kind": line.kind,
+            "from": before,
+            "to": with_code(line.amount),
+            "in_fund": with_code(in_fund),
+            "reason": reason,
+        }
+        set_totals(budget, kind=LedgerKind.BUDGET_CHANGED, actor=by, planned=planned, data=data)
+        log_action(actor=by, action="budget.line_changed", obj=budget, data=data)
+    return line
+
+
+def close_budget(budget, *, reason, note="", by):
+    """Close a budget: the awardee travelled and the rest is not needed, did not travel,
+    was refused a visa, or the award ended. What was paid stays spent (a ticket bought
+    is bought); what was not is released to the fund.
+
+    Side effects: the fund and budget rows locked; requested and approved disbursements
+    cancelled (each with a ledger entry); the budget closed, its commitment reduced to
+    what was paid, with a ledger entry; an audit entry "budget.closed".
+    """
+    check_permission(by)
+    if reason not in ClosingReason.values:
+        raise PaymentError(_("Choose why the budget closes."))
+    with transaction.atomic():
+        Fund.objects.select_for_update().get(pk=budget.fund_id)
+        budget = (
+            AwardBudget.objects.select_related("fund")
+            .select_for_update(of=("self",))
+            .get(pk=budget.pk)
+        )
+        if not budget.is_open:
+            raise PaymentError(_("This budget is closed already."))
+        pending = Disbursement.objects.select_for_update().filter(
+            budget=budget,
+            status__in=[DisbursementStatus.REQUESTED, DisbursementStatus.APPROVED],
+        )
+        now = timezone.now()
+        for disbursement in pending:
+            assert DisbursementStatus.CANCELLED in DISBURSEMENT_TRANSITIONS[disbursement.status]
+            disbursement.status = DisbursementStatus.CANCELLED
+            disbursement.cancelled_by, disbursement.cancelled_at = by, now
+            disbursement.cancel_reason = _("The budget was closed.")
+            disbursement.save(
+                update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason"]
+            )
+            record(
+                kind=LedgerKind.CANCELLED,
+                budget=budget,
+                actor=by,
+                disbursement=disbursement,
+                data={"reason": "budget closed"},
+            )
+        released = budget.committed_total - budget.paid_total
+        budget.status = BudgetStatus.CLOSED
+        budget.closing_reason, budget.closing_note = reason, note
+        set_totals(
+            budget,
+            kind=LedgerKind.BUDGET_CLOSED,
+            actor=by,
+            data={"reason": reason, "released": with_code(released)},
+        )
+        log_action(
+            actor=by,
+            action="budget.closed",
+            obj=budget,
+            data={"reason": reason, "released": with_code(released)},
+        )
+    return budget

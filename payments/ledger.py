@@ -1,0 +1,168 @@
+"""The ledger: every change of a budget's or a disbursement's money writes one entry, and
+`check_ledger` proves that the entries, the budgets' totals, their lines and the
+disbursements still agree to the cent.
+
+Only the services in `payments.budgets` and `payments.disbursements` write here, inside
+their transactions, with the fund and budget rows locked.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Sum
+from djmoney.money import Money
+
+from .enums import SPENT
+from .errors import PaymentError
+from .models import AwardBudget, BudgetLine, Disbursement, Fund, LedgerEntry
+from .money import currency_code, with_code, with_currency_fields
+
+
+def in_currency(totals, currency, what):
+    """The one total of `totals` ({code: Money}) in `currency`, zero if none; any total in
+    another currency is an error, never added."""
+    others = sorted(code for code in totals if code != currency)
+    if others:
+        raise PaymentError(
+            f"{what} has amounts in {', '.join(others)}, not only in the fund's {currency}."
+        )
+    return totals.get(currency, Money(0, currency))
+
+
+def set_totals(budget, *, kind, actor, planned=None, paid=None, disbursement=None, data=None):
+    """Save `budget`'s planned and paid totals (None: unchanged), work out what it now
+    commits, and write the ledger entry of the change. The caller holds the budget's
+    row lock and has saved whatever changed the totals. Returns the entry."""
+    currency = budget.currency
+    for money in (planned, paid):
+        if money is not None and currency_code(money.currency) != currency:
+            raise PaymentError(f"A budget's totals are in its fund's currency ({currency}).")
+    before_committed, before_paid = budget.committed_total, budget.paid_total
+    if planned is not None:
+        budget.planned_total = planned
+    if paid is not None:
+        budget.paid_total = paid
+    budget.committed_total = budget.committed_for(budget.planned_total, budget.paid_total)
+    budget.save(
+        update_fields=with_currency_fields(
+            AwardBudget,
+            "planned_total",
+            "paid_total",
+            "committed_total",
+            "status",
+            "closing_reason",
+            "closing_note",
+            "updated_at",
+        )
+    )
+    return LedgerEntry.objects.create(
+        kind=kind,
+        fund_id=budget.fund_id,
+        budget=budget,
+        disbursement=disbursement,
+        committed_change=budget.committed_total - before_committed,
+        paid_change=budget.paid_total - before_paid,
+        actor=actor,
+        data=data or {},
+    )
+
+
+def record(*, kind, budget, actor, disbursement=None, data=None):
+    """A ledger entry for a change that moves no committed or paid money (a request, an
+    approval, a reconciliation, a cancellation before payment)."""
+    zero = budget.zero()
+    return LedgerEntry.objects.create(
+        kind=kind,
+        fund_id=budget.fund_id,
+        budget=budget,
+        disbursement=disbursement,
+        committed_change=zero,
+        paid_change=zero,
+        actor=actor,
+        data=data or {},
+    )
+
+
+def _grouped(queryset, key, field):
+    """{(key value, currency): Decimal} summed in the database."""
+    currency_field = f"{field}_currency"
+    rows = queryset.order_by().values_list(key, currency_field).annotate(total=Sum(field))
+    return {(row_key, currency): total for row_key, currency, total in rows}
+
+
+def check_ledger(funds=None):
+    """Every disagreement between the ledger, the budgets' recorded totals, their lines,
+    the disbursements and the fund balances, as a list of sentences (empty: all agree).
+
+    Per budget: planned = the sum of its lines, paid = the sum of its paid and reconciled
+    disbursements, committed = what its status commits. Per fund: the ledger's committed
+    and paid changes add up to the budgets' committed and paid totals; allocated =
+    committed + free. All in the fund's currency; anything in another is reported.
+    A fixed number of queries, whatever the number of budgets.
+    """
+    from .queries import fund_balances
+
+    funds = list(Fund.objects.all() if funds is None else funds)
+    fund_ids = [fund.pk for fund in funds]
+    problems = []
+    lines = _grouped(
+        BudgetLine.objects.filter(budget__fund__in=fund_ids), "budget_id", "amount_in_fund"
+    )
+    spent = _grouped(
+        Disbursement.objects.filter(fund__in=fund_ids, status__in=SPENT),
+        "budget_id",
+        "amount_in_fund",
+    )
+    ledger = {}
+    for field, name in (("committed_change", "committed"), ("paid_change", "paid")):
+        for (fund_id, currency), total in _grouped(
+            LedgerEntry.objects.filter(fund__in=fund_ids), "fund_id", field
+        ).items():
+            if (fund_id, name) in ledger:
+                problems.append(f"Fund {fund_id}: ledger entries in more than one currency.")
+            ledger[(fund_id, name)] = Money(total, currency)
+    recorded = defaultdict(dict)
+    budgets = AwardBudget.objects.filter(fund__in=fund_ids).select_related("fund")
+    for budget in budgets:
+        currency = budget.currency
+        for field in ("planned_total", "paid_total", "committed_total"):
+            money = getattr(budget, field)
+            if money.currency.code != currency:
+                problems.append(f"Budget {budget.pk}: {field} is in {money.currency.code}.")
+        planned = Money(lines.pop((budget.pk, currency), 0), currency)
+        paid = Money(spent.pop((budget.pk, currency), 0), currency)
+        if planned != budget.planned_total:
+            problems.append(
+                f"Budget {budget.pk}: lines add up to {with_code(planned)}, "
+                f"recorded {with_code(budget.planned_total)}."
+            )
+        if paid != budget.paid_total:
+            problems.append(
+                f"Budget {budget.pk}: disbursements paid {with_code(paid)}, "
+                f"recorded {with_code(budget.paid_total)}."
+            )
+        if budget.committed_total != budget.committed_for(planned, paid):
+            problems.append(
+                f"Budget {budget.pk}: committed {with_code(budget.committed_total)} is wrong."
+            )
+        totals = recorded[budget.fund_id]
+        totals["committed"] = totals.get("committed", Money(0, currency)) + budget.committed_total
+        totals["paid"] = totals.get("paid", Money(0, currency)) + budget.paid_total
+    for (budget_id, currency), _total in {**lines, **spent}.items():
+        problems.append(f"Budget {budget_id}: amounts in {currency}, not its fund's currency.")
+    for balance in fund_balances(funds):
+        fund = balance.fund
+        currency = fund.amount.currency.code
+        zero = Money(0, currency)
+        totals = recorded.get(fund.pk, {})
+        for name in ("committed", "paid"):
+            booked = ledger.get((fund.pk, name), zero)
+            if booked != totals.get(name, zero):
+                problems.append(
+                    f"Fund {fund.pk}: the ledger's {name} is {with_code(booked)}, "
+                    f"the budgets' {with_code(totals.get(name, zero))}."
+                )
+            if getattr(balance, name) != totals.get(name, zero):
+                problems.append(f"Fund {fund.pk}: the balance's {name} disagrees.")
+        if balance.allocated != balance.committed + balance.free:
+            problems.append(f"Fund {fund.pk}: allocated is not committed + free.")
+    return problems

@@ -1,0 +1,415 @@
+"""Disbursements: four eyes, paid once, never beyond the award or the fund without a
+recorded override, and every step in the ledger."""
+
+import threading
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection, transaction
+from djmoney.money import Money
+
+from payments.budgets import close_budget, create_budget
+from payments.disbursements import (
+    approve_disbursement,
+    cancel_disbursement,
+    pay_disbursement,
+    reconcile_disbursement,
+    request_disbursement,
+)
+from payments.enums import DisbursementStatus, LedgerKind
+from payments.errors import PaymentError
+from payments.ledger import check_ledger
+from payments.models import AwardBudget, Disbursement, LedgerEntry
+from payments.queries import fund_balance
+from tests.factories import CallFactory, UserFactory
+from tests.payments.factories import (
+    ExchangeRateFactory,
+    FundAllocationFactory,
+    FundFactory,
+    accepted_award,
+)
+
+pytestmark = pytest.mark.django_db
+
+PRICED_ON = date(2028, 6, 1)
+PAID_ON = date(2026, 11, 2)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def people():
+    return UserFactory(finance=True), UserFactory(finance=True)
+
+
+def make_budget(fund, call, by, covers=("registration",)):
+    """A budget of 750 USD (the conference's registration fee) for a new accepted award."""
+    return create_budget(
+        accepted_award(call, covers=list(covers)), fund=fund, by=by, priced_on=PRICED_ON
+    )
+
+
+@pytest.fixture
+def budget(people):
+    call = CallFactory()
+    fund = FundFactory(amount=Money("10000.00", "USD"))
+    FundAllocationFactory(fund=fund, call=call, amount=Money("5000.00", "USD"))
+    return make_budget(fund, call, people[0])
+
+
+def request(budget, by, amount="300.00", currency="USD", **kwargs):
+    kwargs.setdefault("idempotency_key", uuid.uuid4())
+    return request_disbursement(
+        budget, amount=Money(amount, currency), kind="registration", by=by, **kwargs
+    )
+
+
+def test_a_disbursement_goes_from_request_to_reconciled_with_a_ledger_entry_each_time(
+    budget, people
+):
+    asks, approves = people
+
+    disbursement = request(budget, asks)
+    approve_disbursement(disbursement, by=approves)
+    pay_disbursement(
+        disbursement, by=asks, paid_on=PAID_ON, method="mobile_money", reference="MP-2231"
+    )
+    receipt = SimpleUploadedFile("M-Pesa receipt Amina.pdf", PDF, content_type="application/pdf")
+    reconcile_disbursement(disbursement, receipt=receipt, by=approves)
+
+    disbursement.refresh_from_db()
+    assert disbursement.status == DisbursementStatus.RECONCILED
+    assert disbursement.receipt.name.startswith("receipts/")
+    assert "Amina" not in disbursement.receipt.name
+    assert list(LedgerEntry.objects.order_by("pk").values_list("kind", "paid_change", "actor")) == [
+        (LedgerKind.BUDGET_CREATED, Decimal("0.00"), asks.pk),
+        (LedgerKind.REQUESTED, Decimal("0.00"), asks.pk),
+        (LedgerKind.APPROVED, Decimal("0.00"), approves.pk),
+        (LedgerKind.PAID, Decimal("300.00"), asks.pk),
+        (LedgerKind.RECONCILED, Decimal("0.00"), approves.pk),
+    ]
+    balance = fund_balance(budget.fund)
+    assert (balance.committed, balance.paid, balance.free) == (
+        Money("750.00", "USD"),
+        Money("300.00", "USD"),
+        Money("4250.00", "USD"),
+    )
+
+
+def test_the_requester_cannot_approve_their_own_request(budget, people):
+    asks, _approves = people
+    disbursement = request(budget, asks)
+
+    with pytest.raises(PaymentError, match="another finance administrator approves it"):
+        approve_disbursement(disbursement, by=asks)
+
+    disbursement.refresh_from_db()
+    assert disbursement.status == DisbursementStatus.REQUESTED
+
+
+def test_the_database_refuses_an_approval_by_the_requester(budget, people):
+    asks, _approves = people
+    disbursement = request(budget, asks)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Disbursement.objects.filter(pk=disbursement.pk).update(
+            status=DisbursementStatus.APPROVED, approved_by=asks
+        )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"amount": Decimal("0")},
+        {"amount": Decimal("-5")},
+        {"amount_in_fund": Decimal("0")},
+        {"status": "refunded"},
+        {"status": DisbursementStatus.APPROVED},  # without an approver
+        {"status": DisbursementStatus.CANCELLED},  # without a reason
+        {"override_reason": "", "override_by": 1},
+    ],
+)
+def test_the_database_refuses_impossible_disbursements(budget, people, change):
+    disbursement = request(budget, people[0])
+    if "override_by" in change:
+        change["override_by"] = people[0]
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Disbursement.objects.filter(pk=disbursement.pk).update(**change)
+
+
+def test_the_database_keeps_one_live_disbursement_per_key(budget, people):
+    first = request(budget, people[0])
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Disbursement.objects.create(
+            budget=budget,
+            fund=budget.fund,
+            kind="other",
+            amount=Money("1.00", "USD"),
+            amount_in_fund=Money("1.00", "USD"),
+            idempotency_key=first.idempotency_key,
+            requested_by=people[0],
+        )
+
+
+def test_a_second_click_with_the_same_key_makes_one_disbursement(budget, people):
+    key = uuid.uuid4()
+
+    first = request(budget, people[0], idempotency_key=key)
+    second = request(budget, people[0], idempotency_key=key)
+
+    assert first.pk == second.pk
+    assert Disbursement.objects.count() == 1
+    assert LedgerEntry.objects.filter(kind=LedgerKind.REQUESTED).count() == 1
+
+
+def test_a_cancelled_request_frees_its_key_and_its_money(budget, people):
+    key = uuid.uuid4()
+    first = request(budget, people[0], amount="750.00", idempotency_key=key)
+
+    cancel_disbursement(first, reason="Wrong amount", by=people[1])
+    again = request(budget, people[0], amount="700.00", idempotency_key=key)
+
+    assert again.pk != first.pk
+    with pytest.raises(PaymentError, match="paid already|cannot become"):
+        pay_disbursement(first, by=people[1], paid_on=PAID_ON, method="cash_on_site")
+    with pytest.raises(PaymentError, match="Say why"):
+        cancel_disbursement(again, reason="", by=people[1])
+
+
+def test_paying_twice_pays_once(budget, people):
+    disbursement = request(budget, people[0])
+    approve_disbursement(disbursement, by=people[1])
+    pay_disbursement(disbursement, by=people[1], paid_on=PAID_ON, method="bank_transfer")
+
+    with pytest.raises(PaymentError, match="paid already"):
+        pay_disbursement(disbursement, by=people[1], paid_on=PAID_ON, method="bank_transfer")
+
+    assert fund_balance(budget.fund).paid == Money("300.00", "USD")
+
+
+def test_money_is_paid_only_once_approved(budget, people):
+    disbursement = request(budget, people[0])
+
+    with pytest.raises(PaymentError, match="requested cannot become paid"):
+        pay_disbursement(disbursement, by=people[1], paid_on=PAID_ON, method="bank_transfer")
+
+
+def test_beyond_the_award_budget_needs_an_override_with_a_reason(budget, people):
+    asks, approves = people
+    request(budget, asks, amount="700.00")
+
+    with pytest.raises(PaymentError) as refused:
+        request(budget, asks, amount="50.01")
+    assert str(refused.value) == (
+        "50.01 USD is more than allowed: the award has 50.00 USD left in its budget. "
+        "Give a reason to override."
+    )
+    over = request(budget, asks, amount="80.00", override_reason="Late registration fee")
+
+    assert (over.override_by, over.override_reason) == (asks, "Late registration fee")
+    approve_disbursement(over, by=approves)  # the approver sees the override and accepts it
+    pay_disbursement(over, by=approves, paid_on=PAID_ON, method="purchased")
+    budget.refresh_from_db()
+    assert (budget.planned_total, budget.paid_total, budget.committed_total) == (
+        Money("750.00", "USD"),
+        Money("80.00", "USD"),
+        Money("750.00", "USD"),
+    )
+
+
+def test_an_approval_beyond_the_fund_needs_an_override(people):
+    asks, approves = people
+    call = CallFactory()
+    fund = FundFactory(amount=Money("1000.00", "USD"))
+    FundAllocationFactory(fund=fund, call=call, amount=Money("1000.00", "USD"))
+    first, second = make_budget(fund, call, asks), make_budget(fund, call, asks)
+    one, two = request(first, asks, amount="600.00"), request(second, asks, amount="600.00")
+    approve_disbursement(one, by=approves)
+
+    with pytest.raises(PaymentError, match="the fund has 400.00 USD left to pay out"):
+        approve_disbursement(two, by=approves)
+    approve_disbursement(two, by=approves, override_reason="Donor agreed by email on 3 June")
+
+    two.refresh_from_db()
+    assert (two.status, two.override_by) == (DisbursementStatus.APPROVED, approves)
+
+
+def test_a_disbursement_in_another_currency_is_converted_with_the_rate_of_each_day(budget, people):
+    ExchangeRateFactory(
+        from_currency="USD", to_currency="KES", rate=Decimal("130.00"), valid_on=date(2026, 10, 1)
+    )
+    ExchangeRateFactory(
+        from_currency="USD", to_currency="KES", rate=Decimal("125.00"), valid_on=PAID_ON
+    )
+
+    disbursement = request(budget, people[0], amount="13000", currency="KES", on=date(2026, 10, 5))
+    assert disbursement.amount_in_fund == Money("100.00", "USD")
+    approve_disbursement(disbursement, by=people[1])
+    pay_disbursement(disbursement, by=people[1], paid_on=PAID_ON, method="mobile_money")
+
+    disbursement.refresh_from_db()
+    # What left the fund: 13,000 KES at the rate of the day it was paid.
+    assert disbursement.amount == Money("13000.00", "KES")
+    assert disbursement.amount_in_fund == Money("104.00", "USD")
+    assert disbursement.conversion["valid_on"] == PAID_ON.isoformat()
+    assert fund_balance(budget.fund).paid == Money("104.00", "USD")
+
+
+def test_a_missing_rate_refuses_the_request(budget, people):
+    with pytest.raises(PaymentError, match="no exchange rate between XOF and USD"):
+        request(budget, people[0], amount="50000", currency="XOF")
+    assert not Disbursement.objects.exists()
+
+
+def test_a_no_show_keeps_the_ticket_spent_and_releases_the_rest(people):
+    asks, approves = people
+    call = CallFactory()
+    fund = FundFactory(amount=Money("10000.00", "USD"))
+    FundAllocationFactory(fund=fund, call=call, amount=Money("5000.00", "USD"))
+    budget = make_budget(fund, call, asks)
+    ticket = request(budget, asks, amount="400.00")
+    approve_disbursement(ticket, by=approves)
+    pay_disbursement(ticket, by=approves, paid_on=PAID_ON, method="purchased", reference="TK-1")
+    per_diem = request(budget, asks, amount="200.00")
+    approve_disbursement(per_diem, by=approves)
+
+    close_budget(budget, reason="no_show", by=approves)
+
+    per_diem.refresh_from_db()
+    assert per_diem.status == DisbursementStatus.CANCELLED
+    balance = fund_balance(fund)
+    assert (balance.committed, balance.paid, balance.free, balance.available) == (
+        Money("400.00", "USD"),
+        Money("400.00", "USD"),
+        Money("4600.00", "USD"),
+        Money("9600.00", "USD"),
+    )
+    with pytest.raises(PaymentError, match="closed"):
+        request(AwardBudget.objects.get(pk=budget.pk), asks, amount="1.00")
+
+
+def test_only_finance_moves_money(budget, people):
+    coordinator = UserFactory(coordinator=True)
+
+    with pytest.raises(PaymentError, match="Only finance"):
+        request(budget, coordinator)
+    disbursement = request(budget, people[0])
+    with pytest.raises(PaymentError, match="Only finance"):
+        approve_disbursement(disbursement, by=coordinator)
+
+
+def test_the_ledger_cannot_be_changed_or_deleted(budget):
+    entry = LedgerEntry.objects.get()
+
+    with pytest.raises(PaymentError):
+        LedgerEntry.objects.filter(pk=entry.pk).update(data={"x": 1})
+    with pytest.raises(PaymentError):
+        LedgerEntry.objects.all().delete()
+    with pytest.raises(PaymentError):
+        entry.delete()
+    entry.data = {"x": 1}
+    with pytest.raises(PaymentError):
+        entry.save()
+
+
+def test_check_ledger_finds_a_tampered_total(budget):
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        AwardBudget.objects.filter(pk=budget.pk).update(committed_total=Decimal("700.00"))
+        problems = check_ledger()
+        raise Rollback
+
+    assert problems == [
+        f"Budget {budget.pk}: committed 700.00 USD is wrong.",
+        f"Fund {budget.fund_id}: the ledger's committed is 750.00 USD, the budgets' 700.00 USD.",
+    ]
+
+
+def race(count, action):
+    """Run `action(index)` in `count` threads, each on its own database connection, at once."""
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run(index):
+        try:
+            barrier.wait()
+            results.append(action(index))
+        except PaymentError as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def needs_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's shared in-memory test database cannot hold concurrent writers")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_payments_pay_once():
+    """Real concurrent connections, on PostgreSQL: the row locks decide."""
+    needs_postgresql()
+    asks, approves = UserFactory(finance=True), UserFactory(finance=True)
+    call = CallFactory()
+    fund = FundFactory(amount=Money("10000.00", "USD"))
+    FundAllocationFactory(fund=fund, call=call, amount=Money("5000.00", "USD"))
+    disbursement = request(make_budget(fund, call, asks), asks, amount="300.00")
+    approve_disbursement(disbursement, by=approves)
+
+    paid, refused = race(
+        20,
+        lambda index: pay_disbursement(
+            disbursement, by=approves, paid_on=PAID_ON, method="bank_transfer"
+        ),
+    )
+
+    assert (len(paid), len(refused)) == (1, 19)
+    assert {str(error) for error in refused} == {"This disbursement is paid already."}
+    assert LedgerEntry.objects.filter(kind=LedgerKind.PAID).count() == 1
+    assert fund_balance(fund).paid == Money("300.00", "USD")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_approvals_racing_for_the_last_money_of_a_fund_cannot_both_pass():
+    needs_postgresql()
+    asks, approves = UserFactory(finance=True), UserFactory(finance=True)
+    call = CallFactory()
+    fund = FundFactory(amount=Money("1000.00", "USD"))
+    FundAllocationFactory(fund=fund, call=call, amount=Money("1000.00", "USD"))
+    budgets = [make_budget(fund, call, asks) for _ in range(2)]
+    requests = [request(budget, asks, amount="600.00") for budget in budgets]
+
+    approved, refused = race(2, lambda index: approve_disbursement(requests[index], by=approves))
+
+    assert (len(approved), len(refused)) == (1, 1)
+    assert "left to pay out" in str(refused[0])
+    assert fund_balance(fund).available == Money("400.00", "USD")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_replays_of_one_request_make_one_disbursement():
+    needs_postgresql()
+    asks = UserFactory(finance=True)
+    call = CallFactory()
+    fund = FundFactory(amount=Money("1000.00", "USD"))
+    FundAllocationFactory(fund=fund, call=call, amount=Money("1000.00", "USD"))
+    budget = make_budget(fund, call, asks)
+    key = uuid.uuid4()
+
+    made, _refused = race(20, lambda index: request(budget, asks, idempotency_key=key))
+
+    assert len({disbursement.pk for disbursement in made}) == 1
+    assert Disbursement.objects.count() == 1
