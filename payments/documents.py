@@ -4,9 +4,9 @@ Each `<document>_pdf(...)` returns a `Document`: a neutral file name and the PDF
 Letters to an awardee are in the awardee's language; sheets for staff in the language
 asked for (the reader's). Nothing here writes: the views log each download.
 
-Amounts: an award's travel budget (`decision.budget`, from the budgets part of payments) is
-read when that relation exists and the award has one; until then letters and sheets show
-what is known and leave amounts blank, never zero.
+Amounts come from an award's travel budget (`decision.budget` and its lines, from the budgets
+part of payments), read only, when that relation exists and the award has one; without a
+budget letters and sheets show what is known and leave amounts blank, never zero.
 """
 
 from dataclasses import dataclass
@@ -75,16 +75,34 @@ def amount_of(money):
     return letters.Amount(money.amount, money.currency.code)
 
 
+def budget_lines_by_kind(decision):
+    """{kind: [line, …]} of the award's budget lines; empty without a budget."""
+    budget = budget_of(decision)
+    if budget is None:
+        return {}
+    lines = {}
+    for line in budget.lines.all():
+        lines.setdefault(line.kind, []).append(line)
+    return lines
+
+
+def one_amount(moneys):
+    """The sum of `moneys` if they share one currency; None if there are none or if they
+    are in several (adding those would need a dated rate, which is the budget's job)."""
+    currencies = {money.currency.code for money in moneys}
+    if len(currencies) != 1:
+        return None
+    return letters.Amount(sum(money.amount for money in moneys), currencies.pop())
+
+
 def covered_kinds(application, decision):
-    """What the award pays for: a partial award what the coordinator chose, a full award
-    what was asked (within what the call offers), in the call's order."""
-    if decision.coverage == "partial":
-        chosen = set(decision.covers)
-    else:
-        chosen = set(application.support_requested or ()) | set(decision.covers)
-        offered = set(application.call.support_offered or ()) or chosen
-        chosen &= offered
-    return [kind for kind in SupportKind if kind.value in chosen]
+    """What the award pays for, in the order of the kinds of support. The confirmation
+    records it on the decision (a full award: what was asked); an older full award
+    without it pays for what was asked."""
+    covered = set(decision.covers)
+    if not covered and decision.coverage != "partial":
+        covered = set(application.support_requested or ())
+    return [kind for kind in SupportKind if kind.value in covered]
 
 
 def reference_of(application):
@@ -97,17 +115,17 @@ def award_letter_data(application, *, issued_on=None):
         raise DocumentUnavailable("No accepted award.")
     language = application.applicant.preferred_language
     traveller = traveller_of(application)
+    # With a budget, each line's amount in the fund's currency: they add up to its total.
+    lines = budget_lines_by_kind(decision)
     with translation.override(language):
-        covers = [
-            letters.CoveredItem(str(kind.label)) for kind in covered_kinds(application, decision)
-        ]
-        budget = budget_of(decision)
-        if budget is not None:
-            covers.append(
-                letters.CoveredItem(
-                    str(translation.gettext("Travel budget")), amount_of(budget.planned_total)
-                )
-            )
+        covers = []
+        for kind in covered_kinds(application, decision):
+            kind_lines = lines.pop(kind.value, [])
+            amount = one_amount([line.amount_in_fund for line in kind_lines])
+            covers.append(letters.CoveredItem(str(kind.label), amount))
+        for kind_lines in lines.values():  # lines beyond the kinds of support ("other")
+            amount = one_amount([line.amount_in_fund for line in kind_lines])
+            covers.append(letters.CoveredItem(str(kind_lines[0].get_kind_display()), amount))
         call_name = application.call.public_name_in(language)
     return letters.AwardLetter(
         language=language,
@@ -154,13 +172,16 @@ def awards_of_call(call):
         .order_by("pk")
     )
     if budgets_exist():
-        applications = applications.select_related("decision__budget")
+        applications = applications.select_related("decision__budget").prefetch_related(
+            "decision__budget__lines"
+        )
     return list(applications)
 
 
 def per_diem_sheet_data(call, *, language, issued_on=None):
     """One row per scholar who accepted an award paying a daily allowance, by name. The
-    name is the one in the passport when given (cash is handed over against an ID)."""
+    name is the one in the passport when given (cash is handed over against an ID); the
+    amount is the budget's per-diem line in its own currency, blank without a budget."""
     rows = []
     for application in awards_of_call(call):
         decision = accepted_award(application)
@@ -168,7 +189,9 @@ def per_diem_sheet_data(call, *, language, issued_on=None):
             continue
         traveller = traveller_of(application)
         name = traveller.legal_name if traveller else application.applicant.display_name
-        rows.append(letters.PerDiemRow(name=name, amount=None))
+        per_diem = budget_lines_by_kind(decision).get(SupportKind.PER_DIEM.value, [])
+        amount = one_amount([line.amount for line in per_diem])
+        rows.append(letters.PerDiemRow(name=name, amount=amount))
     rows.sort(key=lambda row: row.name.casefold())
     return letters.PerDiemSheet(
         language=language,

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from djmoney.money import Money
 from pypdf import PdfReader
 
 from accounts.audit import AuditEntry
 from payments import letters
-from payments.documents import budget_summary_data, per_diem_sheet_data
+from payments.documents import award_letter_data, budget_summary_data, per_diem_sheet_data
 from scholarships.enums import ApplicationStatus, Coverage, Outcome, Reply, SupportKind
 from scholarships.models import Application, Decision, TravellerDetails
 from tests.factories import ApplicationFactory, CallFactory, UserFactory
@@ -294,6 +295,7 @@ def awardee():
         application=application,
         outcome=Outcome.AWARD,
         coverage=Coverage.FULL,
+        covers=list(application.support_requested),
         reply_by=timezone.localdate() + datetime.timedelta(days=10),
         reply=Reply.ACCEPTED,
         replied_at=timezone.now(),
@@ -453,3 +455,28 @@ def test_the_application_page_links_the_letters_once_each_is_available(client, a
 
     assert url("award-letter", awardee) in before and url("visa-letter", awardee) not in before
     assert url("visa-letter", awardee) in after
+
+
+def test_with_a_travel_budget_the_letter_and_sheets_show_its_amounts(awardee):
+    budgets = pytest.importorskip("payments.budgets", reason="award budgets are not built yet")
+    from tests.payments.factories import FundAllocationFactory, PerDiemRateFactory
+
+    PerDiemRateFactory(country="ZA", daily_rate=Money("190.00", "USD"))
+    allocation = FundAllocationFactory(call=awardee.call)
+    budget = budgets.create_budget(
+        awardee.decision, fund=allocation.fund, by=UserFactory(finance=True)
+    )
+    awardee = Application.objects.get(pk=awardee.pk)
+    per_diem = budget.lines.get(kind="per_diem")
+
+    letter = award_letter_data(awardee)
+    sheet = per_diem_sheet_data(awardee.call, language="en")
+    summary = budget_summary_data(awardee.call, language="en")
+
+    assert letters.totals_by_currency(item.amount for item in letter.covers) == [
+        letters.Amount(budget.planned_total.amount, "USD")
+    ]
+    assert sheet.rows[0].amount == letters.Amount(per_diem.amount.amount, "USD")
+    assert summary.rows[0].budgeted == letters.Amount(budget.planned_total.amount, "USD")
+    assert summary.rows[0].paid == letters.Amount(Decimal("0.00"), "USD")
+    assert summary.budgets_recorded
