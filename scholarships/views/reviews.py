@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -12,6 +13,8 @@ from ..forms import ReviewForm
 from ..models import weighted_total
 from ..queries import assignments_of, other_reviews
 from ..services import ScholarshipError, declare_conflict, save_review
+
+QUEUE_PAGE_SIZE = 50
 
 # What a reviewer never sees of an application: who the applicant is, and what scoring
 # does not need (a self-described gender, access needs). The display name and email
@@ -33,8 +36,23 @@ HIDDEN_FROM_REVIEWERS = frozenset(
 
 @permission_required("scholarships.review", raise_exception=True)
 def review_queue(request):
-    assignments = assignments_of(request.user).order_by("status", "created_at")
-    return render(request, "scholarships/review_queue.html", {"assignments": assignments})
+    # Drafts first; only what the list shows: the applications' encrypted answers are
+    # not read, let alone decrypted, for a list of references.
+    assignments = (
+        assignments_of(request.user)
+        .select_related(None)
+        .select_related("application__call")
+        .only(
+            "public_id",
+            "status",
+            "created_at",
+            "application__public_id",
+            "application__call__title",
+        )
+        .order_by("status", "created_at", "pk")
+    )
+    page = Paginator(assignments, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "scholarships/review_queue.html", {"page": page})
 
 
 @never_cache

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +18,7 @@ from conferences.enums import Region
 
 from ..enums import ApplicationStatus, Gender
 from ..models import Application
-from ..queries import applications_in_the_running, calls_visible_to, ranking_for_call
+from ..queries import NOT_REVIEWED, calls_visible_to, ranking_for_call
 from ..selection import FIXED, MERIT, THRESHOLD
 from ..services import REVIEWABLE, pin_application, propose_selection
 
@@ -55,13 +56,17 @@ def conflict_text(conflict):
     return _("Without %(rule)s a selection would be possible.") % {"rule": RULES[family]}
 
 
-def balance_rows(applications, field, choices, targets, proposed):
+def balance_rows(groups, field, choices, targets, total):
     """Per group (a region or a gender category): applicants, proposed and awarded
-    against its target, and the warnings in words where the proposal misses it."""
-    applicants = Counter(a[field] for a in applications)
-    chosen = Counter(a[field] for a in applications if str(a["public_id"]) in proposed)
-    awarded = Counter(a[field] for a in applications if a["status"] == ApplicationStatus.AWARDED)
-    total = len(proposed)
+    against its target, and the warnings in words where the proposal misses it.
+    `groups` are counts from the database (see `balance_counts`); `total` is the
+    number of people proposed."""
+    applicants, chosen, awarded = Counter(), Counter(), Counter()
+    for group in groups:
+        applicants[group[field]] += group["applicants"]
+        chosen[group[field]] += group["proposed"]
+        if group["status"] == ApplicationStatus.AWARDED:
+            awarded[group[field]] += group["applicants"]
     rows, warnings = [], []
     for value, label in choices:
         target, got = targets.get(value), chosen[value]
@@ -85,6 +90,18 @@ def balance_rows(applications, field, choices, targets, proposed):
     return rows, warnings
 
 
+def balance_counts(call, proposed):
+    """Applications in the running and proposed, counted by region, gender and status
+    in the database: a few dozen rows whatever the size of the call."""
+    return list(
+        Application.objects.filter(call=call)
+        .exclude(status__in=NOT_REVIEWED)
+        .values("region", "gender", "status")
+        .annotate(applicants=Count("pk"), proposed=Count("pk", filter=Q(public_id__in=proposed)))
+        .order_by()
+    )
+
+
 @permission_required("scholarships.manage_calls", raise_exception=True)
 def call_selection(request, slug):
     call = get_object_or_404(
@@ -93,17 +110,17 @@ def call_selection(request, slug):
     policy = getattr(call, "balance_policy", None)
     run = call.selection_runs.first()
     proposed = set(run.chosen) if run and run.status in ("optimal", "time_limit") else set()
-    applications = applications_in_the_running(call)
+    groups = balance_counts(call, proposed)
     region_targets = {t.region: t for t in policy.region_targets.all()} if policy else {}
     gender_targets = {t.gender: t for t in policy.gender_targets.all()} if policy else {}
     region_rows, region_warnings = balance_rows(
-        applications, "region", Region.choices, region_targets, proposed
+        groups, "region", Region.choices, region_targets, len(proposed)
     )
     gender_rows, gender_warnings = balance_rows(
-        applications, "gender", Gender.choices, gender_targets, proposed
+        groups, "gender", Gender.choices, gender_targets, len(proposed)
     )
     warnings = region_warnings + gender_warnings
-    ranking, _line, _flags = ranking_for_call(call, applications)
+    ranking, _line, _flags = ranking_for_call(call)
     pinned_in = set(policy.pinned_in) if policy else set()
     pinned_out = set(policy.pinned_out) if policy else set()
     candidates = [

@@ -80,7 +80,7 @@ def test_a_reviewer_reads_only_their_own_assignments(client):
     sign_in(client, mine.member.reviewer)
 
     queue = client.get(reverse("scholarships:review-queue"))
-    assert list(queue.context["assignments"]) == [mine]
+    assert list(queue.context["page"]) == [mine]
     assert client.get(review_url(mine)).status_code == 200
     assert client.get(review_url(someone_elses)).status_code == 404
     assert client.post(review_url(someone_elses), {"save": "1"}).status_code == 404
@@ -218,8 +218,9 @@ def test_the_review_queue_costs_the_same_at_any_size(client, django_assert_num_q
     sign_in(client, member.reviewer)
     client.get(reverse("scholarships:review-queue"))  # the session's first request writes it
 
-    # session, user, second-factor device, assignments with applications and calls
-    with django_assert_num_queries(4):
+    # session, user, second-factor device, the count for the pages, and one page of
+    # assignments with their applications and calls
+    with django_assert_num_queries(5):
         client.get(reverse("scholarships:review-queue"))
 
 
