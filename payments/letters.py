@@ -152,8 +152,11 @@ def format_date(value):
             value = datetime.date.fromisoformat(value)
         except ValueError:
             return value
-    # No-break spaces: "28 июля 2028 г." must not be split across two lines.
-    return formats.date_format(value, "DATE_FORMAT").replace(" ", "\u00a0")
+    # English's own format abbreviates some months only ("Jan. 1" beside "April 2"): an
+    # embassy reads "1 January 2035". No-break spaces: a date is never split across lines.
+    english = translation.get_language().startswith("en")
+    formatted = formats.date_format(value, "j F Y" if english else "DATE_FORMAT")
+    return formatted.replace(" ", "\u00a0")
 
 
 def country_name(code):

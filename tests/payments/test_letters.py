@@ -45,7 +45,7 @@ CONFERENCE = letters.ConferenceDetails(
 )
 # language → (name, the amount 1234.50 USD as printed, the conference's first day, country)
 SCRIPTS = {
-    "en": ("Ana Ndiaye", "1,234.50 USD", "July 23, 2028", "South Africa"),
+    "en": ("Ana Ndiaye", "1,234.50 USD", "23 July 2028", "South Africa"),
     "ru": ("Анна Иванова", "1 234,50 USD", "23 июля 2028", "Южная Африка"),
     "zh-hans": ("王小明", "1,234.50 USD", "2028年7月23日", "南非"),
 }
@@ -144,7 +144,7 @@ def test_the_visa_letter_carries_the_passport_details_for_the_embassy(language):
 
     assert name in text and "A1234567" in text
     assert first_day in text and country in text
-    birth = {"en": "April 2, 1990", "ru": "2 апреля 1990", "zh-hans": "1990年4月2日"}[language]
+    birth = {"en": "2 April 1990", "ru": "2 апреля 1990", "zh-hans": "1990年4月2日"}[language]
     assert birth in text
 
 
