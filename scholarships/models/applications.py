@@ -112,6 +112,8 @@ class Application(models.Model):
             models.Index(fields=["call", "status"]),
             models.Index(fields=["call", "region"]),
             models.Index(fields=["call", "gender"]),
+            # The coordinators' list: newest first, one page at a time.
+            models.Index(fields=["call", "-submitted_at", "id"], name="application_call_newest"),
         ]
 
     def __str__(self):
