@@ -200,8 +200,12 @@ class Servers:
                     env={**os.environ, **env},
                 )
             )
-        for port in self.ports:
-            self.wait_for(port, workdir)
+        try:
+            for port in self.ports:
+                self.wait_for(port, workdir)
+        except Exception:
+            self.stop()
+            raise
 
     @staticmethod
     def wait_for(port, workdir):
@@ -732,7 +736,7 @@ def report(bare, signed_in, rush, signed_out, calls):
         f"{hash_seconds() * 1000:.0f} ms of CPU a sign-in here, on purpose)"
     )
     say(f"Deadline rush, {RUSH_SECONDS:.0f} s:    {rush_line}")
-    ratio = (rush.requests() / rush_seconds) / (bare.requests() / bare_seconds)
+    ratio = (rush.requests() / rush_seconds) / max(bare.requests() / bare_seconds, 1e-9)
     say(
         f"Rush throughput / bare view throughput: {ratio:.1%} (target >= {TARGET_RATIO:.0%})"
         + ("" if ratio >= TARGET_RATIO else "  (misses the target)")
