@@ -25,7 +25,7 @@ from .documents import (
     visa_letter_pdf,
 )
 
-# Who may download any awardee's letters and a call's sheets. A role, never the superuser
+# Who may download any awardee's letters. A role, never the superuser
 # flag (accounts' roles vocabulary); an awardee's own letters are scoped by the query.
 may_download_documents = is_coordinator | is_finance
 
@@ -73,7 +73,8 @@ def visa_letter(request, public_id):
 
 
 def call_document(request, slug, *, make, action):
-    if not may_download_documents(request.user):
+    # A call's sheets are about money: finance pages refuse coordinators too.
+    if not is_finance(request.user):
         raise PermissionDenied
     call = get_object_or_404(Call.objects.select_related("conference"), slug=slug)
     document = make(call, language=request.user.preferred_language)

@@ -48,9 +48,14 @@ ON_APPLICATION = {"public_id": APPLICATION}
 MEETING = "5a1f7c3e-2b0d-4e8a-9c61-3d2f0b7e4a10"  # the owner is invited to it
 ON_MEETING = {"public_id": MEETING}
 COORDINATORS_ONLY = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, SETUP)
-COORDINATORS_AND_FINANCE = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, SETUP)
 INVITED_ONLY = row(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, SETUP)
 BAD_REQUEST = 400
+FINANCE_ONLY = row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, SETUP)
+FINANCE_ONLY_NONE_HERE = row(
+    LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN, SETUP
+)
+ON_BUDGET = {"public_id": "0b7d3c52-1e4f-4a8b-9d2c-6f1e0a9b8c7d"}
+ON_DISBURSEMENT = {"public_id": "e3a1b2c4-5d6e-4f70-8a9b-0c1d2e3f4a5b"}
 
 # url name → (kwargs, expected status for each person) on GET.
 EXPECTED = {
@@ -153,8 +158,27 @@ EXPECTED = {
     # covers an accepted award).
     "payments:award-letter": (ON_APPLICATION, everyone(NOT_FOUND, anonymous=LOGIN)),
     "payments:visa-letter": (ON_APPLICATION, everyone(NOT_FOUND, anonymous=LOGIN)),
-    "payments:per-diem-sheet": ({"slug": "open-call"}, COORDINATORS_AND_FINANCE),
-    "payments:budget-summary": ({"slug": "open-call"}, COORDINATORS_AND_FINANCE),
+    "payments:per-diem-sheet": ({"slug": "open-call"}, FINANCE_ONLY),
+    "payments:budget-summary": ({"slug": "open-call"}, FINANCE_ONLY),
+    "payments:finance-dashboard": ({}, FINANCE_ONLY),
+    "payments:call-budgets": ({"slug": "open-call"}, FINANCE_ONLY),
+    "payments:disbursement-queue": ({}, FINANCE_ONLY),
+    "payments:finance-report": ({"group": "fund"}, FINANCE_ONLY),
+    # Made-up budgets and disbursements: finance is told there is none, others may not ask.
+    "payments:budget-detail": (ON_BUDGET, FINANCE_ONLY_NONE_HERE),
+    "payments:disbursement-detail": (ON_DISBURSEMENT, FINANCE_ONLY_NONE_HERE),
+    "payments:disbursement-receipt": (ON_DISBURSEMENT, FINANCE_ONLY_NONE_HERE),
+    "payments:budget-create": (ON_APPLICATION, everyone(NOT_ALLOWED, anonymous=LOGIN)),
+    "payments:budget-line": (ON_BUDGET, everyone(NOT_ALLOWED, anonymous=LOGIN)),
+    "payments:budget-close": (ON_BUDGET, everyone(NOT_ALLOWED, anonymous=LOGIN)),
+    "payments:disbursement-request": (ON_BUDGET, everyone(NOT_ALLOWED, anonymous=LOGIN)),
+    "payments:disbursement-approve": (ON_DISBURSEMENT, everyone(NOT_ALLOWED, anonymous=LOGIN)),
+    "payments:disbursement-pay": (ON_DISBURSEMENT, everyone(NOT_ALLOWED, anonymous=LOGIN)),
+    "payments:disbursement-reconcile": (ON_DISBURSEMENT, everyone(NOT_ALLOWED, anonymous=LOGIN)),
+    "payments:disbursement-cancel": (ON_DISBURSEMENT, everyone(NOT_ALLOWED, anonymous=LOGIN)),
+    # No accepted award on it: no budget to see, for its owner or anyone
+    # (tests/payments/test_views.py covers an awardee's own budget).
+    "payments:my-budget": (ON_APPLICATION, everyone(NOT_FOUND, anonymous=LOGIN)),
     "meetings:my-meetings": ({}, everyone(OK, anonymous=LOGIN)),
     "meetings:meeting-hours": ({}, everyone(OK, anonymous=LOGIN)),
     # A made-up signed link: the page says it is not valid, whoever opens it.
