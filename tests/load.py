@@ -2,11 +2,13 @@
 
 A fresh PostgreSQL database (`scholarships_load` on 127.0.0.1:5432, dropped and made
 anew; LOAD_PG_SERVER overrides the server) gets LOAD_CALLS calls closing within 48 hours
-and one applicant account per phone. Two gunicorn instances (LOAD_WORKERS sync workers
-each, production settings over plain HTTP) serve it on two ports, sharing that database
-and one private storage folder and nothing else. LOAD_CLIENTS simulated phones work at
-once, each request going to the other instance than the one before, so that every
-session, draft, upload and CSRF token must survive a change of server:
+and one applicant account per phone. Two "machines" run on this one: each a gunicorn
+instance (LOAD_WORKERS sync workers, production settings over plain HTTP) on its own port
+and a task worker (`db_worker`, sending the confirmation emails to a file through
+Django's console backend), sharing that database and one private storage folder and
+nothing else. LOAD_CLIENTS simulated phones work at once, each request going to the other
+instance than the one before, so that every session, draft, upload and CSRF token must
+survive a change of server:
 
 1. for LOAD_BARE_SECONDS, a bare Django view (tests/load_urls.py: every middleware, no
    session, no database) is asked as fast as it answers: the ceiling of this machine;
@@ -24,8 +26,8 @@ It prints requests per second, errors and latency percentiles (p50, p95, p99), t
 rush's throughput as a share of the bare view's, and then checks in the database that
 every application a phone sent is there once, submitted, with the answers it sent (its
 letter in the storage, byte for byte) and one audit entry; one confirmation email per
-submission; that every draft holds exactly the steps its phone saved; and that no
-other application exists.
+submission in the outbox, sent once by one of the two workers; that every draft holds
+exactly the steps its phone saved; and that no other application exists.
 
 Slow figures are printed beside their targets and never fail the run; an error or a
 lost, duplicated or altered submission or step exits with status 1.
@@ -94,6 +96,8 @@ def environment(database_url, storage):
         "PRIVATE_STORAGE_ROOT": str(storage),
         # The load test is the load balancer: it appends each phone's address.
         "TRUSTED_PROXY_COUNT": "1",
+        # The task workers "send" to their standard output, which the check reads.
+        "MAILER_BACKEND": "django.core.mail.backends.console.EmailBackend",
     }
 
 
@@ -174,11 +178,15 @@ def email_of(number):
 
 
 class Servers:
-    """Two gunicorn instances on two ports, one database, one storage folder."""
+    """Two "machines" on one: each a gunicorn instance on its own port and a task worker
+    (`db_worker`, which sends the confirmation emails to a file); one database, one
+    storage folder."""
 
     def __init__(self, env, workdir):
         self.ports = [free_port(), free_port()]
-        self.processes = []
+        self.mail_logs = [workdir / f"mail-{number}.log" for number in range(2)]
+        self.processes, self.files = [], []
+        env = {**os.environ, **env}
         for number, port in enumerate(self.ports):
             self.processes.append(
                 subprocess.Popen(
@@ -197,7 +205,32 @@ class Servers:
                         str(workdir / f"gunicorn-{number}.log"),
                     ],
                     cwd=BASE_DIR,
-                    env={**os.environ, **env},
+                    env=env,
+                )
+            )
+        for number, mail_log in enumerate(self.mail_logs):
+            # Open while the worker runs; closed in stop().
+            self.files += [
+                open(mail_log, "wb"),  # noqa: SIM115
+                open(workdir / f"worker-{number}.log", "wb"),  # noqa: SIM115
+            ]
+            self.processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "manage.py",
+                        "db_worker",
+                        "--interval",
+                        "0.5",
+                        "--no-startup-delay",
+                        "--no-reload",
+                        "--worker-id",
+                        f"load-{number}",
+                    ],
+                    cwd=BASE_DIR,
+                    env=env,
+                    stdout=self.files[-2],
+                    stderr=self.files[-1],
                 )
             )
         try:
@@ -217,11 +250,33 @@ class Servers:
                 time.sleep(0.1)
         raise RuntimeError(f"gunicorn on port {port} did not start: see {workdir}")
 
+    def drain_outbox(self, timeout=60):
+        """Wait until the task workers have sent every queued email; the seconds it took."""
+        from notifications.enums import EmailStatus
+        from notifications.models import OutgoingEmail
+
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if not OutgoingEmail.objects.exclude(status=EmailStatus.SENT).exists():
+                break
+            time.sleep(0.5)
+        return time.monotonic() - started
+
+    def emails_sent(self):
+        """Recipients of the emails the workers sent (the console backend's output)."""
+        return Counter(
+            address.decode()
+            for mail_log in self.mail_logs
+            for address in re.findall(rb"^To: (\S+)$", mail_log.read_bytes(), re.MULTILINE)
+        )
+
     def stop(self):
         for process in self.processes:
             process.terminate()
         for process in self.processes:
             process.wait(timeout=30)
+        for handle in self.files:
+            handle.close()
 
 
 # ----------------------------------------------------------------------------- phones
@@ -531,11 +586,12 @@ async def warm_up(ports):
 # ----------------------------------------------------------------------------- checking
 
 
-def check_database(journeys, calls):
+def check_database(journeys, calls, sent):
     """Problems found comparing what the phones did with the database (none: an empty list)."""
     from django.core.files.storage import default_storage
 
     from accounts.audit import AuditEntry
+    from notifications.enums import EmailStatus
     from notifications.models import OutgoingEmail
     from scholarships.models import Application
 
@@ -573,10 +629,14 @@ def check_database(journeys, calls):
         problems.append(f"{email} on {slug}: {len(found)} application(s) no phone began")
     submitted = Counter(journey.email for journey in journeys if journey.submitted)
     for email in {journey.email for journey in journeys}:
-        if emails[email] != submitted[email]:
+        if emails[email] != submitted[email] or sent[email] != submitted[email]:
             problems.append(
-                f"{email}: {emails[email]} confirmation emails for {submitted[email]} submissions"
+                f"{email}: {emails[email]} confirmation emails in the outbox and "
+                f"{sent[email]} sent, for {submitted[email]} submissions"
             )
+    unsent = OutgoingEmail.objects.exclude(status=EmailStatus.SENT).count()
+    if unsent:
+        problems.append(f"{unsent} emails in the outbox were not sent")
     return problems
 
 
@@ -716,12 +776,14 @@ def run(workdir):
             f"folder; {CLIENTS} phones at once, each request going to the other instance."
         )
         bare, signed_in, rush, signed_out = asyncio.run(phases(servers.ports, calls))
+        drained = servers.drain_outbox()
     finally:
         servers.stop()
-    return report(bare, signed_in, rush, signed_out, calls)
+    say(f"The task workers sent the last confirmation email {drained:.1f} s after the rush.")
+    return report(bare, signed_in, rush, signed_out, calls, servers.emails_sent())
 
 
-def report(bare, signed_in, rush, signed_out, calls):
+def report(bare, signed_in, rush, signed_out, calls, sent):
     """Print the figures and the database check; the exit status (1: errors or lost data)."""
     (bare, bare_seconds), (signed_in, sign_in_seconds) = bare, signed_in
     rush, rush_seconds, journeys, ran_out = rush
@@ -755,7 +817,7 @@ def report(bare, signed_in, rush, signed_out, calls):
     )
     if ran_out:
         say(f"  {len(ran_out)} phones applied to every call before the end: raise LOAD_CALLS.")
-    problems = check_database(journeys, calls)
+    problems = check_database(journeys, calls, sent)
     say(
         f"Database check: {len(submitted) + len(drafts):,} applications expected, "
         f"{len(problems)} problems (lost, duplicated or different submissions or steps)."
