@@ -15,9 +15,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 
+from accounts.audit import log_action
+
 from .forms import FundAdminForm, FundAllocationAdminForm, RateImportForm
 from .imports import COLUMNS, EXCHANGE, PER_DIEM
-from .models import ExchangeRate, Fund, FundAllocation, PerDiemRate
+from .models import AirfareEstimate, ExchangeRate, Fund, FundAllocation, PerDiemRate, TravelPolicy
 from .queries import fund_balance
 from .services import (
     allocate_fund,
@@ -107,9 +109,14 @@ class FundAdmin(FinanceOnlyAdmin):
             return "—"
         balance = fund_balance(fund)
         return _(
-            "%(allocated)s allocated to calls, %(unallocated)s not allocated. "
-            "Committed and paid amounts come with award budgets and disbursements."
-        ) % {"allocated": balance.allocated, "unallocated": balance.unallocated}
+            "%(allocated)s allocated to calls, %(unallocated)s not allocated; "
+            "%(committed)s committed to awards, %(paid)s paid."
+        ) % {
+            "allocated": balance.allocated,
+            "unallocated": balance.unallocated,
+            "committed": balance.committed,
+            "paid": balance.paid,
+        }
 
     def has_delete_permission(self, request, obj=None):
         return False  # a donor's grant stays on record
@@ -233,3 +240,44 @@ class PerDiemRateAdmin(RateAdmin):
     search_fields = ["city"]
     date_hierarchy = "valid_from"
     fields = ["country", "city", "daily_rate", "valid_from"]
+
+
+@admin.register(TravelPolicy)
+class TravelPolicyAdmin(FinanceOnlyAdmin):
+    """How a call's budgets are estimated. Budgets already filled in keep their lines."""
+
+    permission = "payments.manage_budgets"
+    list_display = ["call", "travel_day_share", "accommodation_reduction", "nightly_rate"]
+    list_select_related = ["call"]
+    fields = [
+        "call",
+        "days_before",
+        "days_after",
+        "travel_day_share",
+        "accommodation_reduction",
+        "meals_reduction",
+        "nightly_rate",
+        "visa_fee",
+        "insurance",
+        "local_transport",
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        log_action(actor=request.user, action="travel_policy.saved", obj=obj)
+
+
+@admin.register(AirfareEstimate)
+class AirfareEstimateAdmin(FinanceOnlyAdmin):
+    permission = "payments.manage_budgets"
+    list_display = ["call", "country", "region", "amount"]
+    list_filter = ["call", "region"]
+    list_select_related = ["call"]
+    fields = ["call", "country", "region", "amount"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        log_action(actor=request.user, action="airfare_estimate.saved", obj=obj)

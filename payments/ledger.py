@@ -14,7 +14,7 @@ from djmoney.money import Money
 from .enums import SPENT
 from .errors import PaymentError
 from .models import AwardBudget, BudgetLine, Disbursement, Fund, LedgerEntry
-from .money import currency_code, with_code, with_currency_fields
+from .money import currency_code, round_money, with_code, with_currency_fields
 
 
 def in_currency(totals, currency, what):
@@ -119,7 +119,7 @@ def check_ledger(funds=None):
         ).items():
             if (fund_id, name) in ledger:
                 problems.append(f"Fund {fund_id}: ledger entries in more than one currency.")
-            ledger[(fund_id, name)] = Money(total, currency)
+            ledger[(fund_id, name)] = round_money(total, currency)
     recorded = defaultdict(dict)
     budgets = AwardBudget.objects.filter(fund__in=fund_ids).select_related("fund")
     for budget in budgets:

@@ -3,12 +3,13 @@ two currencies."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from djmoney.money import Money
 
 from .enums import RESERVED, SPENT
 from .errors import PaymentError
 from .models import AwardBudget, Disbursement, Fund, FundAllocation
+from .money import round_money
 
 
 @dataclass(frozen=True)
@@ -135,3 +136,89 @@ def fund_balances(funds=None):
 def fund_balance(fund):
     """The FundBalance of one fund."""
     return fund_balances([fund])[0]
+
+
+REPORT_GROUPS = {
+    "fund": "fund_id",
+    "call": "decision__application__call_id",
+    "region": "decision__application__region",
+}
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One fund, call or region in one currency. `allocated` and `free` are None for a
+    region: funds are allocated to calls, not to regions."""
+
+    key: object
+    label: str
+    currency: str
+    awards: int
+    allocated: Money | None
+    budgeted: Money
+    committed: Money
+    paid: Money
+
+    @property
+    def to_pay(self):
+        return self.committed - self.paid
+
+    @property
+    def free(self):
+        return None if self.allocated is None else self.allocated - self.committed
+
+
+def finance_report(group):
+    """Budgeted, committed and paid per fund, call or region (`group`), one row per group
+    and currency: a call paid from a USD fund and a EUR fund has two rows, never a sum.
+    Three queries at most, whatever the number of budgets."""
+    from conferences.enums import Region
+    from scholarships.models import Call
+
+    key = REPORT_GROUPS[group]
+    rows = (
+        AwardBudget.objects.order_by()
+        .values_list(key, "planned_total_currency")
+        .annotate(
+            awards=Count("pk"),
+            budgeted=Sum("planned_total"),
+            committed=Sum("committed_total"),
+            paid=Sum("paid_total"),
+        )
+    )
+    totals = {(row[0], row[1]): row[2:] for row in rows}
+    allocated = {}
+    if group in ("fund", "call"):
+        allocation_key = "fund_id" if group == "fund" else "call_id"
+        for row_key, currency, total in (
+            FundAllocation.objects.order_by()
+            .values_list(allocation_key, "amount_currency")
+            .annotate(total=Sum("amount"))
+        ):
+            allocated[(row_key, currency)] = round_money(total, currency)
+    keys = set(totals) | set(allocated)
+    if group == "fund":
+        names = {fund.pk: str(fund) for fund in Fund.objects.all()}
+    elif group == "call":
+        ids = {row_key for row_key, _currency in keys}
+        names = {call.pk: str(call.title) for call in Call.objects.filter(pk__in=ids)}
+    else:
+        names = {value: str(label) for value, label in Region.choices}
+    report = []
+    for row_key, currency in keys:
+        awards, budgeted, committed, paid = totals.get((row_key, currency), (0, 0, 0, 0))
+        report.append(
+            ReportRow(
+                key=row_key,
+                label=names.get(row_key, "—") if row_key else "—",
+                currency=currency,
+                awards=awards,
+                allocated=allocated.get((row_key, currency), round_money(0, currency))
+                if group != "region"
+                else None,
+                budgeted=round_money(budgeted or 0, currency),
+                committed=round_money(committed or 0, currency),
+                paid=round_money(paid or 0, currency),
+            )
+        )
+    return sorted(report, key=lambda row: (row.label, row.currency))
