@@ -30,7 +30,8 @@ def test_load_demo_is_idempotent_and_gives_one_user_per_role(settings, capsys):
     assert first[2] == [("aids-2028", CallStatus.PUBLISHED), ("aids-2028-youth", CallStatus.DRAFT)]
     assert User.objects.filter(is_coordinator=True, is_superuser=False).count() == 1
     assert User.objects.filter(is_reviewer=True).count() == 13  # one with a login, a panel of 12
-    assert User.objects.filter(is_finance=True).count() == 1
+    # Two finance administrators: a disbursement is approved by another than its requester.
+    assert User.objects.filter(is_finance=True).count() == 2
     output = capsys.readouterr().out
     assert re.search(r"coordinator@demo.example +demo-coordinator-pass", output)
     assert User.objects.get(email="applicant@demo.example").check_password("demo-applicant-pass")
