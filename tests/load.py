@@ -31,6 +31,10 @@ exactly the steps its phone saved; and that no other application exists.
 
 Slow figures are printed beside their targets and never fail the run; an error or a
 lost, duplicated or altered submission or step exits with status 1.
+
+Beside this file: tests/load_phones.py (what a phone answers and how it walks the
+portal), tests/load_http.py (the HTTP client), tests/load_checks.py (the database check),
+tests/load_settings.py and tests/load_urls.py (the bare view).
 """
 
 import asyncio
@@ -44,13 +48,24 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
 from tests.bench_pages import ENVIRONMENT, free_port, percentile
-from tests.load_http import Browser, HTTPError, form_body, multipart_body, request
+from tests.load_checks import check_database
+from tests.load_http import HTTPError, request
+from tests.load_phones import (
+    COUNTRIES,
+    PASSWORD,
+    SUPPORT,
+    JourneyError,
+    Phone,
+    Stats,
+    TimeUp,
+    email_of,
+    plan_journey,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PG_SERVER = os.environ.get("LOAD_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
@@ -60,16 +75,8 @@ WORKERS = int(os.environ.get("LOAD_WORKERS", "2"))
 RUSH_SECONDS = float(os.environ.get("LOAD_SECONDS", "45"))
 BARE_SECONDS = float(os.environ.get("LOAD_BARE_SECONDS", "10"))
 CALLS = int(os.environ.get("LOAD_CALLS", "20"))
-PASSWORD = "load-test-only-passphrase-0123"
 TARGET_RATIO = 0.15
-PREFIX = "application_wizard"
-STEPS = ["about", "organisation", "motivation", "travel", "documents"]
-COUNTRIES = ["SN", "KE", "TH", "BR", "UA", "IN", "ZA", "MX", "KG", "FR"]
-GENDERS = ["woman", "man", "transgender", "non_binary", "prefer_not_to_say"]
 LANGUAGES = ["en", "fr", "es", "ru", "zh-hans"]
-SUPPORT = ["registration", "airfare", "accommodation", "per_diem", "visa"]
-LETTER = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def say(text=""):
@@ -171,10 +178,6 @@ def seed():
         for number in range(CLIENTS)
     )
     return calls
-
-
-def email_of(number):
-    return f"applicant-{number:05d}@load.example"
 
 
 class Servers:
@@ -279,210 +282,7 @@ class Servers:
             handle.close()
 
 
-# ----------------------------------------------------------------------------- phones
-
-
-class JourneyError(Exception):
-    pass
-
-
-class TimeUp(Exception):
-    pass
-
-
-@dataclass
-class Journey:
-    """One application by one phone's applicant, to compare with the database afterwards."""
-
-    number: int  # of the phone, and so of its applicant
-    email: str
-    slug: str
-    answers: dict
-    stop_before: str | None  # a step never saved: the application stays a draft
-    double_tap: bool
-    letter: bool
-    public_id: str | None = None
-    saved: list = field(default_factory=list)
-    submitted: bool = False
-
-
-def plan_journey(number, turn, slug, call, rng):
-    """What applicant `number` answers in its `turn`-th application (to call `slug`)."""
-    first, second = call["motivation"]
-    mark = f"{number:03d}/{turn:02d}"
-    answers = {
-        "about": {
-            "about-country_of_residence": COUNTRIES[number % len(COUNTRIES)],
-            "about-gender": GENDERS[number % len(GENDERS)],
-            "about-gender_self_description": "",
-            "about-languages": rng.sample(["en", "fr", "es", "ru", "pt"], k=2),
-            "about-access_needs": "Step-free access" if number % 7 == 0 else "",
-        },
-        "organisation": {
-            "organisation-organisation_name": f"Collective {mark}",
-            "organisation-organisation_is_sex_worker_led": rng.choice(["yes", "no", "unsure"]),
-            "organisation-role": f"Peer educator {mark}",
-            "organisation-first_time_attendee": rng.choice(["yes", "no"]),
-            "organisation-previous_scholarships": "",
-        },
-        "motivation": {
-            f"motivation-q{first}": f"To learn and bring it home ({mark}).",
-            f"motivation-q{second}": f"Our outreach model ({mark}).",
-        },
-        "travel": {
-            "travel-departure_city": f"City {mark}",
-            "travel-departure_country": COUNTRIES[number % len(COUNTRIES)],
-            "travel-visa_needed": rng.choice(["yes", "no", "unsure"]),
-            "travel-support_requested": rng.sample(SUPPORT, k=2),
-            "travel-other_funding": "",
-        },
-        "documents": {},
-    }
-    kind = rng.random()
-    return Journey(
-        number=number,
-        email=email_of(number),
-        slug=slug,
-        answers=answers,
-        stop_before=rng.choice(STEPS[1:]) if kind < 0.2 else None,
-        double_tap=0.2 <= kind < 0.4,
-        letter=rng.random() < 0.33,
-    )
-
-
-class Phone:
-    """One simulated phone: a browser, and the instance its next request goes to."""
-
-    def __init__(self, number, ports, stats, deadline):
-        self.ports = ports
-        self.turn = number % len(ports)
-        self.stats = stats
-        self.deadline = deadline
-        self.browser = None
-
-    def next_port(self):
-        port = self.ports[self.turn]
-        self.turn = (self.turn + 1) % len(self.ports)
-        return port
-
-    async def send(self, kind, method, path, *, body=None, expect=200):
-        # Time is up between requests; a submission's second tap still goes.
-        if time.monotonic() > self.deadline and kind != "submit":
-            raise TimeUp
-        try:
-            response = await request(
-                self.next_port(), method, path, browser=self.browser, body=body
-            )
-        except HTTPError as error:
-            self.stats.record(kind, None)
-            raise JourneyError(f"{kind}: {error}") from error
-        self.stats.record(kind, response.seconds, ok=response.status == expect)
-        if response.status != expect:
-            raise JourneyError(f"{kind}: {method} {path} answered {response.status}")
-        return response
-
-    def token(self, response):
-        found = CSRF.search(response.body)
-        if not found:
-            raise JourneyError(f"no CSRF token in the page {response.status}")
-        return found.group(1).decode()
-
-    async def post(self, kind, path, fields, token, *, files=None, expect_location=None):
-        fields = {**fields, "csrfmiddlewaretoken": token}
-        body = multipart_body(fields, files) if files else form_body(fields)
-        response = await self.send(kind, "POST", path, body=body, expect=302)
-        location = response.header("location")
-        if expect_location is not None and location != expect_location:
-            raise JourneyError(f"{kind}: {path} sent to {location!r}, not {expect_location!r}")
-        return location
-
-    async def sign_in(self, number):
-        """Through the login form, as a person does: the token comes from the page."""
-        self.browser = Browser(forwarded_for=f"10.{number >> 8 & 255}.{number & 255}.7")
-        page = await self.send("login page", "GET", "/accounts/login/")
-        await self.post(
-            "sign in",
-            "/accounts/login/",
-            {"username": email_of(number), "password": PASSWORD, "next": "/applications/"},
-            self.token(page),
-            expect_location="/applications/",
-        )
-
-    async def sign_out(self):
-        page = await self.send("my applications", "GET", "/applications/")
-        await self.post("sign out", "/accounts/logout/", {}, self.token(page))
-
-    async def apply(self, journey, call):
-        """One application: the call, its eligibility questions, every step, and send."""
-        page = f"/calls/{journey.slug}/"
-        await self.send("call page", "GET", page)
-        form = await self.send("eligibility (GET)", "GET", f"{page}apply/")
-        location = await self.post(
-            "eligibility (POST)", f"{page}apply/", call["eligibility"], self.token(form)
-        )
-        found = re.fullmatch(r"/applications/([0-9a-f-]{36})/about/", location)
-        if not found:
-            raise JourneyError(f"eligibility sent to {location!r}")
-        journey.public_id = found.group(1)
-        base = f"/applications/{journey.public_id}/"
-        for number, step in enumerate(STEPS):
-            if step == journey.stop_before:
-                break
-            form = await self.send("step (GET)", "GET", f"{base}{step}/")
-            following = STEPS[number + 1] if number + 1 < len(STEPS) else "review"
-            files = None
-            if step == "documents" and journey.letter:
-                files = {"documents-support_letter": ("letter.pdf", "application/pdf", LETTER)}
-            await self.post(
-                "step (POST)",
-                f"{base}{step}/",
-                {f"{PREFIX}-current_step": step, **journey.answers[step]},
-                self.token(form),
-                files=files,
-                expect_location=f"{base}{following}/",
-            )
-            journey.saved.append(step)
-        else:
-            await self.submit(journey, base)
-        await self.send("my applications", "GET", "/applications/")
-
-    async def submit(self, journey, base):
-        form = await self.send("review (GET)", "GET", f"{base}review/")
-        token = self.token(form)
-        fields = {f"{PREFIX}-current_step": "review", "review-consent": "on"}
-        if journey.double_tap:
-            # Two taps at once, one on each instance, as a retried request may do.
-            await asyncio.gather(
-                *(
-                    self.post("submit", f"{base}review/", fields, token, expect_location=base)
-                    for _ in self.ports
-                )
-            )
-        else:
-            await self.post("submit", f"{base}review/", fields, token, expect_location=base)
-        journey.submitted = True
-        await self.send("application page", "GET", base)
-
-
-class Stats:
-    def __init__(self):
-        self.times = defaultdict(list)
-        self.failures = Counter()
-        self.errors = []
-        self.count = 0
-
-    def record(self, kind, seconds, ok=True):
-        self.count += 1
-        if seconds is not None:
-            self.times[kind].append(seconds)
-        if seconds is None or not ok:
-            self.failures[kind] += 1
-
-    def all_times(self):
-        return [t for times in self.times.values() for t in times]
-
-    def requests(self):
-        return self.count
+# ----------------------------------------------------------------------------- phases
 
 
 async def bare_phase(ports):
@@ -581,120 +381,6 @@ async def warm_up(ports):
         for _ in range(WORKERS * 4):
             await request(port, "GET", "/load/bare/")
             await request(port, "GET", "/accounts/login/")
-
-
-# ----------------------------------------------------------------------------- checking
-
-
-def check_database(journeys, calls, sent):
-    """Problems found comparing what the phones did with the database (none: an empty list)."""
-    from django.core.files.storage import default_storage
-
-    from accounts.audit import AuditEntry
-    from notifications.enums import EmailStatus
-    from notifications.models import OutgoingEmail
-    from scholarships.models import Application
-
-    problems = []
-    rows = defaultdict(list)
-    for application in Application.objects.select_related("applicant", "call"):
-        rows[application.applicant.email, application.call.slug].append(application)
-    emails = Counter(
-        OutgoingEmail.objects.filter(template="application_submitted").values_list(
-            "recipient", flat=True
-        )
-    )
-    audits = Counter(
-        AuditEntry.objects.filter(action="application.submitted").values_list(
-            "object_id", flat=True
-        )
-    )
-    for journey in journeys:
-        found = rows.pop((journey.email, journey.slug), [])
-        if not journey.public_id:
-            if found:
-                problems.append(f"{journey.email} on {journey.slug}: an application never begun")
-            continue
-        if len(found) != 1:
-            problems.append(f"{journey.email} on {journey.slug}: {len(found)} applications, not 1")
-            continue
-        row = found[0]
-        if str(row.public_id) != journey.public_id:
-            problems.append(f"{journey.email}: another application than the one it filled")
-        if journey.submitted:
-            problems.extend(check_submitted(journey, row, audits, default_storage))
-        else:
-            problems.extend(check_draft(journey, row, calls[journey.slug]))
-    for (email, slug), found in rows.items():
-        problems.append(f"{email} on {slug}: {len(found)} application(s) no phone began")
-    submitted = Counter(journey.email for journey in journeys if journey.submitted)
-    for email in {journey.email for journey in journeys}:
-        if emails[email] != submitted[email] or sent[email] != submitted[email]:
-            problems.append(
-                f"{email}: {emails[email]} confirmation emails in the outbox and "
-                f"{sent[email]} sent, for {submitted[email]} submissions"
-            )
-    unsent = OutgoingEmail.objects.exclude(status=EmailStatus.SENT).count()
-    if unsent:
-        problems.append(f"{unsent} emails in the outbox were not sent")
-    return problems
-
-
-def check_submitted(journey, row, audits, storage):
-    problems = []
-    who = f"{journey.email} on {journey.slug}"
-    if row.status != "submitted" or row.submitted_at is None or row.draft:
-        problems.append(f"{who}: status {row.status}, not submitted")
-    about, organisation = journey.answers["about"], journey.answers["organisation"]
-    travel, motivation = journey.answers["travel"], journey.answers["motivation"]
-    expected = {
-        "country_of_residence": about["about-country_of_residence"],
-        "gender": about["about-gender"],
-        "languages": about["about-languages"],
-        "organisation_name": organisation["organisation-organisation_name"],
-        "role": organisation["organisation-role"],
-        "motivation": {
-            name.removeprefix("motivation-q"): text for name, text in motivation.items()
-        },
-        "departure_city": travel["travel-departure_city"],
-        "support_requested": travel["travel-support_requested"],
-    }
-    for name, value in expected.items():
-        stored = getattr(row, name)
-        if str(stored) != str(value) and stored != value:
-            problems.append(f"{who}: {name} is {stored!r}, it sent {value!r}")
-    if journey.letter:
-        if not row.support_letter or not storage.exists(row.support_letter.name):
-            problems.append(f"{who}: the support letter is missing")
-        else:
-            with storage.open(row.support_letter.name) as letter:
-                if letter.read() != LETTER:
-                    problems.append(f"{who}: the support letter differs from the upload")
-    elif row.support_letter:
-        problems.append(f"{who}: a support letter it never sent")
-    if audits[journey.public_id] != 1:
-        problems.append(f"{who}: {audits[journey.public_id]} submission audit entries, not 1")
-    return problems
-
-
-def check_draft(journey, row, call):
-    who = f"{journey.email} on {journey.slug}"
-    if row.status != "draft":
-        return [f"{who}: status {row.status}, but it never sent the application"]
-    stored = (row.draft or {}).get("step_data", {})
-    expected = {"eligibility": call["eligibility"]} | {
-        step: journey.answers[step] for step in journey.saved
-    }
-    problems = []
-    if set(stored) != set(expected):
-        problems.append(f"{who}: draft holds {sorted(stored)}, it saved {sorted(expected)}")
-    for step, fields in expected.items():
-        posted = {
-            name: value if isinstance(value, list) else [value] for name, value in fields.items()
-        }
-        if step in stored and stored[step] != posted:
-            problems.append(f"{who}: step {step} holds {stored[step]!r}, it sent {posted!r}")
-    return problems
 
 
 # ----------------------------------------------------------------------------- report
