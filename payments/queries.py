@@ -61,16 +61,34 @@ def _sums(queryset, key, field):
     return sums
 
 
-def _sums_of(queryset, key, currency_field, **aggregates):
-    """One {key value: Money} per aggregate, grouped by key and currency in one query; a
-    key with two currencies is an error, not a sum."""
-    rows = queryset.order_by().values_list(key, currency_field).annotate(**aggregates)
+def _sums_of(queryset, key, **aggregates):
+    """One {key value: Money} per aggregate (name=(money field, filter or None)), summed in
+    one query grouped by key and by *each* field's own currency column: a total whose
+    rows are in two currencies is an error, never a sum."""
+    fields = list(aggregates.values())
+    currencies = [f"{field}_currency" for field, _filter in fields]
+    rows = (
+        queryset.order_by()
+        .values_list(key, *currencies)
+        .annotate(
+            **{
+                name: Sum(field, filter=condition)
+                for name, (field, condition) in aggregates.items()
+            }
+        )
+    )
     results = [{} for _name in aggregates]
-    for row_key, currency, *totals in rows:
-        for sums, total in zip(results, totals, strict=True):
+    for row in rows:
+        row_key, codes, totals = row[0], row[1 : 1 + len(fields)], row[1 + len(fields) :]
+        for sums, currency, total in zip(results, codes, totals, strict=True):
+            if total is None:
+                continue  # no row of this key passed this aggregate's filter
             if row_key in sums:
-                raise PaymentError(f"{key} {row_key} has amounts in more than one currency.")
-            sums[row_key] = Money(total or 0, currency)
+                if sums[row_key].currency.code != currency:
+                    raise PaymentError(f"{key} {row_key} has amounts in more than one currency.")
+                sums[row_key] += Money(total, currency)
+            else:
+                sums[row_key] = Money(total, currency)
     return results
 
 
@@ -108,16 +126,14 @@ def fund_balances(funds=None):
     committed, budgeted = _sums_of(
         AwardBudget.objects.filter(fund__in=funds),
         "fund_id",
-        "planned_total_currency",
-        committed=Sum("committed_total"),
-        budgeted=Sum("planned_total"),
+        committed=("committed_total", None),
+        budgeted=("planned_total", None),
     )
     paid, reserved = _sums_of(
         Disbursement.objects.filter(fund__in=funds),
         "fund_id",
-        "amount_in_fund_currency",
-        paid=Sum("amount_in_fund", filter=Q(status__in=SPENT)),
-        reserved=Sum("amount_in_fund", filter=Q(status__in=RESERVED)),
+        paid=("amount_in_fund", Q(status__in=SPENT)),
+        reserved=("amount_in_fund", Q(status__in=RESERVED)),
     )
     return [
         FundBalance(
@@ -176,9 +192,13 @@ def finance_report(group):
     from scholarships.models import Call
 
     key = REPORT_GROUPS[group]
+    # Grouped by each total's own currency column: a budget whose totals disagree in
+    # currency is an error, and a call paid from a USD and a EUR fund has two rows.
     rows = (
         AwardBudget.objects.order_by()
-        .values_list(key, "planned_total_currency")
+        .values_list(
+            key, "planned_total_currency", "committed_total_currency", "paid_total_currency"
+        )
         .annotate(
             awards=Count("pk"),
             budgeted=Sum("planned_total"),
@@ -186,7 +206,11 @@ def finance_report(group):
             paid=Sum("paid_total"),
         )
     )
-    totals = {(row[0], row[1]): row[2:] for row in rows}
+    totals = {}
+    for row_key, planned_in, committed_in, paid_in, *values in rows:
+        if not planned_in == committed_in == paid_in:
+            raise PaymentError(f"Budgets of {row_key} have totals in several currencies.")
+        totals[(row_key, planned_in)] = values
     allocated = {}
     if group in ("fund", "call"):
         allocation_key = "fund_id" if group == "fund" else "call_id"

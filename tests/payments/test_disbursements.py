@@ -413,3 +413,90 @@ def test_twenty_replays_of_one_request_make_one_disbursement():
 
     assert len({disbursement.pk for disbursement in made}) == 1
     assert Disbursement.objects.count() == 1
+
+
+ACTIONS = {
+    DisbursementStatus.APPROVED: lambda d, people: approve_disbursement(d, by=people[1]),
+    DisbursementStatus.PAID: lambda d, people: pay_disbursement(
+        d, by=people[1], paid_on=PAID_ON, method="bank_transfer"
+    ),
+    DisbursementStatus.RECONCILED: lambda d, people: reconcile_disbursement(
+        d,
+        receipt=SimpleUploadedFile("r.pdf", PDF, content_type="application/pdf"),
+        by=people[1],
+    ),
+    DisbursementStatus.CANCELLED: lambda d, people: cancel_disbursement(
+        d, reason="Test", by=people[1]
+    ),
+}
+PATHS = {
+    DisbursementStatus.REQUESTED: [],
+    DisbursementStatus.APPROVED: [DisbursementStatus.APPROVED],
+    DisbursementStatus.PAID: [DisbursementStatus.APPROVED, DisbursementStatus.PAID],
+    DisbursementStatus.RECONCILED: [
+        DisbursementStatus.APPROVED,
+        DisbursementStatus.PAID,
+        DisbursementStatus.RECONCILED,
+    ],
+    DisbursementStatus.CANCELLED: [DisbursementStatus.CANCELLED],
+}
+
+
+@pytest.mark.parametrize("start", list(DisbursementStatus))
+@pytest.mark.parametrize("to", list(ACTIONS))
+def test_every_pair_of_states_follows_the_transitions(budget, people, start, to):
+    from payments.enums import DISBURSEMENT_TRANSITIONS
+
+    disbursement = request(budget, people[0])
+    for step in PATHS[start]:
+        ACTIONS[step](disbursement, people)
+
+    if to in DISBURSEMENT_TRANSITIONS[start]:
+        ACTIONS[to](disbursement, people)
+        disbursement.refresh_from_db()
+        assert disbursement.status == to
+    else:
+        with pytest.raises(PaymentError):
+            ACTIONS[to](disbursement, people)
+        disbursement.refresh_from_db()
+        assert disbursement.status == start
+
+
+def test_money_in_two_currencies_is_never_added(budget):
+    from payments.ledger import in_currency, set_totals
+    from payments.money import totals_by_currency
+    from payments.queries import fund_balances
+
+    with pytest.raises(PaymentError, match="in EUR, not only in the fund's USD"):
+        in_currency({"USD": Money("1", "USD"), "EUR": Money("1", "EUR")}, "USD", "The award")
+    with pytest.raises(PaymentError, match="in its fund's currency"):
+        set_totals(budget, kind=LedgerKind.BUDGET_CHANGED, actor=None, planned=Money("1", "EUR"))
+
+    class Rollback(Exception):
+        pass
+
+    # A budget whose totals were written in another currency, by SQL: a sum would hide it.
+    with pytest.raises(Rollback), transaction.atomic():
+        AwardBudget.objects.filter(pk=budget.pk).update(committed_total_currency="EUR")
+        assert totals_by_currency(AwardBudget.objects.all(), "committed_total") == {
+            "EUR": Money("750.00", "EUR")
+        }
+        with pytest.raises(PaymentError, match="another currency"):
+            fund_balances()
+        raise Rollback
+
+
+def test_a_payment_saves_its_converted_amount_with_the_currency(budget, people):
+    ExchangeRateFactory(
+        from_currency="USD", to_currency="ZAR", rate=Decimal("18.00"), valid_on=date(2026, 1, 1)
+    )
+    disbursement = request(budget, people[0], amount="1800.00", currency="ZAR")
+    approve_disbursement(disbursement, by=people[1])
+
+    pay_disbursement(disbursement, by=people[1], paid_on=PAID_ON, method="cash_on_site")
+
+    stored = Disbursement.objects.get(pk=disbursement.pk)
+    assert (stored.amount, stored.amount_in_fund) == (
+        Money("1800.00", "ZAR"),
+        Money("100.00", "USD"),
+    )

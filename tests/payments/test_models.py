@@ -111,3 +111,33 @@ def test_totals_are_kept_apart_by_currency():
         "USD": Money("350.50", "USD"),
         "EUR": Money("100.00", "EUR"),
     }
+
+
+def test_budget_lines_are_not_negative_and_one_per_kind():
+    from payments.budgets import create_budget
+    from payments.models import BudgetLine
+    from tests.factories import UserFactory
+    from tests.payments.factories import accepted_award
+
+    allocation = FundAllocationFactory()
+    award = accepted_award(allocation.call, covers=["registration"])
+    budget = create_budget(
+        award, fund=allocation.fund, by=UserFactory(finance=True), priced_on=date(2028, 6, 1)
+    )
+    line = budget.lines.get()
+
+    refused_by_the_database(
+        lambda: BudgetLine.objects.filter(pk=line.pk).update(amount=Decimal("-1"))
+    )
+    refused_by_the_database(
+        lambda: BudgetLine.objects.create(
+            budget=budget,
+            kind="registration",
+            unit_amount=Money("1", "USD"),
+            amount=Money("1", "USD"),
+            amount_in_fund=Money("1", "USD"),
+        )
+    )
+    refused_by_the_database(
+        lambda: type(budget).objects.filter(pk=budget.pk).update(status="closed")
+    )
