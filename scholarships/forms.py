@@ -10,6 +10,7 @@ from .enums import Gender, Recommendation, SpokenLanguage, SupportKind, YesNoUns
 from .models import Call
 from .uploads import validate_document
 from .validators import MaxWordsValidator
+from .widgets import QuickSelect
 
 
 class CallForm(I18nModelForm):
@@ -123,7 +124,9 @@ class EligibilityForm(CallStepForm):
 class AboutForm(CallStepForm):
     title = _("About you")
 
-    country_of_residence = CountryField().formfield(label=_("Country where you live"))
+    country_of_residence = CountryField().formfield(
+        label=_("Country where you live"), widget=QuickSelect
+    )
     gender = forms.ChoiceField(
         label=_("Gender"),
         choices=Gender.choices,
@@ -195,7 +198,9 @@ class TravelForm(CallStepForm):
     title = _("Travel")
 
     departure_city = forms.CharField(label=_("City you would travel from"), max_length=100)
-    departure_country = CountryField().formfield(label=_("Country you would travel from"))
+    departure_country = CountryField().formfield(
+        label=_("Country you would travel from"), widget=QuickSelect
+    )
     visa_needed = forms.ChoiceField(
         label=_("Would you need a visa?"), choices=YesNoUnsure.choices, widget=forms.RadioSelect
     )
@@ -374,7 +379,9 @@ class TravellerForm(forms.Form):
     """What a visa letter and a ticket need: asked only after an award is accepted."""
 
     legal_name = forms.CharField(label=_("Your name exactly as in your passport"), max_length=200)
-    nationality = CountryField().formfield(label=_("Nationality (as in your passport)"))
+    nationality = CountryField().formfield(
+        label=_("Nationality (as in your passport)"), widget=QuickSelect
+    )
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput)
     passport_number = forms.RegexField(
         label=_("Passport number"),

@@ -52,3 +52,25 @@ def test_unknown_support_kinds_are_refused():
 
     assert not form.is_valid()
     assert "support_offered" in form.errors
+
+
+def test_the_quick_country_list_keeps_the_answer_the_label_and_the_escaping():
+    from django import forms
+    from django_countries.fields import CountryField
+
+    from scholarships.widgets import QuickSelect
+
+    class Form(forms.Form):
+        country = CountryField().formfield(label="Country", widget=QuickSelect)
+
+    form = Form(data={"country": "XX"})
+    form.is_valid()
+    html = str(form["country"])
+
+    assert html.startswith("<select ") and html.endswith("</select>")
+    for attribute in ('id="id_country"', 'name="country"', " required", 'aria-invalid="true"'):
+        assert attribute in html.split(">", 1)[0]
+    assert '<option value="SN">Senegal</option>' in html
+    assert str(Form(initial={"country": "SN"})["country"]).count(" selected") == 1
+    select = QuickSelect(choices=[("a", "<b>&</b>")])
+    assert '<option value="a">&lt;b&gt;&amp;&lt;/b&gt;</option>' in select.render("x", None)
