@@ -128,8 +128,8 @@ def check_ledger(funds=None):
             money = getattr(budget, field)
             if money.currency.code != currency:
                 problems.append(f"Budget {budget.pk}: {field} is in {money.currency.code}.")
-        planned = Money(lines.pop((budget.pk, currency), 0), currency)
-        paid = Money(spent.pop((budget.pk, currency), 0), currency)
+        planned = round_money(lines.pop((budget.pk, currency), 0), currency)
+        paid = round_money(spent.pop((budget.pk, currency), 0), currency)
         if planned != budget.planned_total:
             problems.append(
                 f"Budget {budget.pk}: lines add up to {with_code(planned)}, "

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.audit import log_action
-from scholarships.enums import Outcome, Reply
+from scholarships.enums import ApplicationStatus, Outcome, Reply
 from scholarships.models import Call, Decision
 from scholarships.queries import applications_of
 from scholarships.views.ranking import spreadsheet_safe
@@ -79,8 +79,8 @@ def call_budgets(request, slug):
             "decision": decision,
             "application": decision.application,
             "budget": getattr(decision, "budget", None),
-            "can_fill": decision.reply == Reply.ACCEPTED
-            and decision.application.status == "awarded",
+            "accepted": decision.reply == Reply.ACCEPTED
+            and decision.application.status == ApplicationStatus.AWARDED,
         }
         for decision in awards
     ]

@@ -500,3 +500,19 @@ def test_a_payment_saves_its_converted_amount_with_the_currency(budget, people):
         Money("1800.00", "ZAR"),
         Money("100.00", "USD"),
     )
+
+
+def test_the_check_ledger_command_says_whether_the_ledger_adds_up(budget, capsys):
+    from django.core.management import CommandError, call_command
+
+    call_command("check_ledger")
+    assert capsys.readouterr().out == "The ledger adds up.\n"
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        AwardBudget.objects.filter(pk=budget.pk).update(paid_total=Decimal("1.00"))
+        with pytest.raises(CommandError, match="disbursements paid 0.00 USD, recorded 1.00 USD"):
+            call_command("check_ledger")
+        raise Rollback
