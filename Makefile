@@ -26,7 +26,7 @@ PDFTOPPM ?= /usr/bin/pdftoppm
 help:
 	@echo "make run       install, migrate, load the demo and serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test      run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
-	@echo "make bench     print figures: the optimiser, the assignment, and pages' queries and times at 1,000 and 10,000 applications, award letters per second"
+	@echo "make bench     print figures: the optimiser, the assignment, and pages' queries and times at 1,000 and 10,000 applications, award letters per second, the finance reports with 2,000 award budgets"
 	@echo "make load      a minute of deadline rush against two gunicorn instances sharing PostgreSQL; fails on errors or lost submissions"
 	@echo "make messages  update the five translation catalogues from the source"
 	@echo "make lint      ruff"
@@ -77,6 +77,7 @@ bench: install $(PDF_FONT_PATH)
 	$(BIN)/python -m tests.bench
 	$(BIN)/python -m tests.bench_meetings
 	$(BIN)/python -m tests.bench_letters
+	$(BIN)/python -m tests.bench_finance
 
 load: install
 	$(BIN)/python -m tests.load
