@@ -312,3 +312,34 @@ def test_finance_pages_cost_the_same_at_any_size(
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+def test_finance_changes_a_line_with_a_reason_and_closes_the_budget_through_the_page(
+    client, funded, finance
+):
+    call, fund = funded
+    budget = budget_for(call, fund, finance)
+    sign_in(client, finance)
+    line_url = reverse("payments:budget-line", kwargs={"public_id": budget.public_id})
+
+    refused = client.post(
+        line_url, {"kind": "registration", "amount_0": "800", "amount_1": "USD"}, follow=True
+    )
+    client.post(
+        line_url,
+        {"kind": "registration", "amount_0": "800", "amount_1": "USD", "reason": "Late rate"},
+    )
+    client.post(
+        reverse("payments:budget-close", kwargs={"public_id": budget.public_id}),
+        {"reason": "visa_refused", "note": "Refused in June"},
+    )
+
+    assert "Give an amount, its currency and a reason." in refused.content.decode()
+    budget.refresh_from_db()
+    assert (budget.planned_total, budget.committed_total, budget.status) == (
+        Money("800.00", "USD"),
+        Money("0.00", "USD"),
+        "closed",
+    )
+    page = client.get(budget.get_absolute_url()).content.decode()
+    assert "Late rate" in page and "Request a disbursement" not in page
