@@ -18,7 +18,7 @@ from scholarships.models import Application
 
 from .enums import LineKind
 from .errors import MissingExchangeRate, MissingPerDiemRate
-from .models import AirfareEstimate, TravelPolicy
+from .models import AirfareEstimate, AwardBudget, TravelPolicy
 from .money import round_money, with_code
 from .rates import convert, per_diem_rate
 
@@ -255,7 +255,9 @@ def estimated_costs(call, keys):
     """{application public id: estimated cost in the call's selection budget currency (a
     float, as the optimiser wants)} for the applications `keys` (public ids as text).
 
-    An application is left out when anything it asked for cannot be priced (no fare
+    An award that has a travel budget costs what the budget commits. Any other
+    application is priced from what it asked for; it is left out when anything cannot be
+    priced (no fare
     estimate from its country, no flat cost, no rate on the day): the selection then
     uses its region's flat estimate. A call without a budget in its balance policy is
     left to the flat estimates too. A handful of queries, whatever the number of keys.
@@ -274,8 +276,20 @@ def estimated_costs(call, keys):
     except MissingPerDiemRate:
         daily_rate = None
     on_date, cache, costs = estimate_date(call), {}, {}
-    applications = Application.objects.filter(call=call, public_id__in=keys).only(
-        "public_id", "departure_country", "region", "visa_needed", "support_requested"
+    # An award with a travel budget costs what its budget commits, not an estimate.
+    budgets = AwardBudget.objects.filter(
+        decision__application__call=call, decision__application__public_id__in=keys
+    ).values_list("decision__application__public_id", "committed_total", "committed_total_currency")
+    for public_id, amount, code in budgets:
+        try:
+            money = convert(Money(amount, code), currency, on_date, cache=cache).money
+        except MissingExchangeRate:
+            continue
+        costs[str(public_id)] = float(money.amount)
+    applications = (
+        Application.objects.filter(call=call, public_id__in=keys)
+        .exclude(public_id__in=list(costs))
+        .only("public_id", "departure_country", "region", "visa_needed", "support_requested")
     )
     for application in applications:
         if LineKind.PER_DIEM in application.support_requested and daily_rate is None:

@@ -83,3 +83,20 @@ def test_the_selection_uses_each_priced_cost_and_the_region_estimate_for_the_res
 
     assert costs == {str(priced.public_id): 600.0, str(unpriced.public_id): 3000.0}
     assert flat == {str(priced.public_id): 3000.0, str(unpriced.public_id): 3000.0}
+
+
+@time_machine.travel("2028-03-01 12:00Z")
+def test_an_award_with_a_budget_costs_what_its_budget_commits(call):
+    from payments.budgets import create_budget
+    from tests.factories import UserFactory
+    from tests.payments.factories import FundAllocationFactory, FundFactory, accepted_award
+
+    fund = FundFactory(amount=Money("10000.00", "USD"))
+    FundAllocationFactory(fund=fund, call=call, amount=Money("5000.00", "USD"))
+    award = accepted_award(call, covers=["registration"], departure_country="SN")
+    create_budget(award, fund=fund, by=UserFactory(finance=True), priced_on=date(2028, 2, 1))
+
+    costs = estimated_costs(call, [str(award.application.public_id)])
+
+    # 750 USD of registration at 0.9 EUR
+    assert costs == {str(award.application.public_id): 675.0}
