@@ -13,8 +13,12 @@ are skipped.
 
 The work is done per time zone and per set of hours, never per person: 500 people
 share a few dozen zones, so the cost is slots × zones (see ALGORITHMS.md, section 4).
+Within a zone a start is reduced to its UTC offset (each grid point converted once) and
+its local minute of the day, weekday and wall-clock length; the zone's score for such a
+local time is worked out once, since a fortnight's 1,344 starts meet only a few hundred.
 """
 
+import functools
 import heapq
 import zoneinfo
 from bisect import bisect_left
@@ -149,29 +153,52 @@ def rank_slots(
     by_zone = defaultdict(list)
     for (zone, earliest, latest), count in groups.items():
         by_zone[zone].append((earliest, latest, count))
-    zones = {zone: zoneinfo.ZoneInfo(zone) for zone in by_zone}
     blocked = Busy(busy)
     total = len(participants)
-
-    scored = []
-    for start in grid_starts(first, last, duration, step):
-        end = start + duration
-        if blocked.clashes(start, end):
-            continue
-        inside = worst = total_pain = 0
-        for zone_name, hour_sets in by_zone.items():
-            zone = zones[zone_name]
-            local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-            for earliest, latest, count in hour_sets:
-                pain = pain_minutes(
-                    local_start, local_end, earliest, latest, allow_weekends=allow_weekends
-                )
-                if pain == 0:
-                    inside += count
-                else:
-                    total_pain += pain * count
-                    worst = max(worst, pain)
-        scored.append((-inside, worst, total_pain, start))
+    starts = [
+        start
+        for start in grid_starts(first, last, duration, step)
+        if not blocked.clashes(start, start + duration)
+    ]
+    # Each start and end as whole seconds since the epoch (the grid is on whole minutes).
+    moments = [int(start.timestamp()) for start in starts]
+    length = int(duration.total_seconds())
+    inside = [0] * len(starts)
+    worst = [0] * len(starts)
+    total_pain = [0] * len(starts)
+    for zone_name, hour_sets in by_zone.items():
+        zone = zone_named(zone_name)
+        hours = [
+            (minutes(earliest), minutes(latest) or 24 * 60, n) for earliest, latest, n in hour_sets
+        ]
+        offsets = {}  # moment -> UTC offset in seconds; starts and ends share grid points
+        # (weekend, local start in minutes, wall-clock length) -> this zone's share of the
+        # score. A zone sees a few hundred such keys in a month, whatever the grid.
+        scores = {}
+        for index, moment in enumerate(moments):
+            start_offset = offsets.get(moment)
+            if start_offset is None:
+                start_offset = offsets[moment] = utc_offset(moment, zone)
+            end_offset = offsets.get(moment + length)
+            if end_offset is None:
+                end_offset = offsets[moment + length] = utc_offset(moment + length, zone)
+            local = moment + start_offset
+            key = (
+                (local // 86400 + 3) % 7 >= 5,  # 1 January 1970 was a Thursday
+                local // 60 % 1440,
+                round((length + end_offset - start_offset) / 60),
+            )
+            score = scores.get(key)
+            if score is None:
+                score = scores[key] = zone_score(key, hours, allow_weekends)
+            inside[index] += score[0]
+            if score[1] > worst[index]:
+                worst[index] = score[1]
+            total_pain[index] += score[2]
+    scored = [
+        (-inside[index], worst[index], total_pain[index], start)
+        for index, start in enumerate(starts)
+    ]
 
     if spread:
         chosen = []
@@ -202,29 +229,56 @@ def rank_slots(
     ]
 
 
+@functools.cache
+def zone_named(name):
+    """The ZoneInfo of a name, kept: zoneinfo's own cache holds only a few of the dozens of
+    zones a search meets, and reads the others' files again."""
+    return zoneinfo.ZoneInfo(name)
+
+
+def utc_offset(moment, zone):
+    """`zone`'s UTC offset in seconds at `moment` (seconds since the epoch)."""
+    offset = datetime.fromtimestamp(moment, tz=zone).utcoffset()
+    return offset.days * 86400 + offset.seconds
+
+
+def zone_score(key, hours, allow_weekends):
+    """(inside, worst pain, total pain) of the people of one zone, `hours` being their
+    (earliest, latest, count) in minutes, for a meeting that starts at a local minute of
+    the day and lasts a wall-clock length (`key`, with whether the day is a weekend);
+    the same figures as pain_minutes() gives each of them."""
+    weekend, start, wall = key
+    end = start + wall
+    inside = worst = total = 0
+    for low, high, count in hours:
+        pain = WEEKEND_PAIN if weekend and not allow_weekends else max(low - start, end - high, 0)
+        if pain == 0:
+            inside += count
+        else:
+            total += pain * count
+            worst = max(worst, pain)
+    return inside, worst, total
+
+
 def local_times(participants, start, duration, allow_weekends=False):
-    """Each participant's local start and end of a candidate, with their pain."""
-    zones = {}
-    views = []
+    """Each participant's local start and end of a candidate, with their pain (converted
+    once per time zone, the pain worked out once per zone and hours)."""
     end = start + duration
+    zones = {}
+    pains = {}
+    views = []
     for person in participants:
-        zone = zones.get(person.zone) or zones.setdefault(
-            person.zone, zoneinfo.ZoneInfo(person.zone)
-        )
-        local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-        views.append(
-            LocalTime(
-                key=person.key,
-                zone=person.zone,
-                start=local_start,
-                end=local_end,
-                pain=pain_minutes(
-                    local_start,
-                    local_end,
-                    person.earliest,
-                    person.latest,
-                    allow_weekends=allow_weekends,
-                ),
+        local = zones.get(person.zone)
+        if local is None:
+            zone = zone_named(person.zone)
+            local = zones[person.zone] = (start.astimezone(zone), end.astimezone(zone))
+        hours = (person.zone, person.earliest, person.latest)
+        pain = pains.get(hours)
+        if pain is None:
+            pain = pains[hours] = pain_minutes(
+                *local, person.earliest, person.latest, allow_weekends=allow_weekends
             )
+        views.append(
+            LocalTime(key=person.key, zone=person.zone, start=local[0], end=local[1], pain=pain)
         )
     return views
