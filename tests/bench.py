@@ -3,7 +3,9 @@ synthetic data of the size of a large call (10,000 applicants, 150 reviewers).
 
 Prints figures; asserts nothing (timings belong here, not in tests). Then
 tests/bench_pages.py seeds a database (PostgreSQL when reachable) with calls of 1,000 and
-10,000 applications and prints the assignment, the optimiser, and per page its query
+10,000 applications (awards with budgets, a prep meeting, an applicant's drafts) and prints
+the assignment, the optimiser, and for each key page (call page, each wizard step, my
+applications, reviewer's queue, ranking, selection, finance reports, slot finder) its query
 count and server times through gunicorn.
 """
 

@@ -1,17 +1,30 @@
-"""`make bench`, second part: the coordinator's and the reviewer's pages on a seeded database.
+"""`make bench`, second part: every key page on a seeded database, at two sizes.
 
 Seeds a fresh database with two realistic calls, one of 1,000 and one of 10,000
 submitted applications (plus 5 % drafts), each with 150 reviewers, 3 reviews per
 application (30,000 at 10,000), a rubric, a balance policy and a proposed selection;
-prints the time of the assignment and of the optimiser on each, then per page and size
-its query count and the median and 95th-percentile server time over repeated requests
-through a real HTTP server (gunicorn, one sync worker, signed in through the login and
-second-factor pages).
+prints the time of the assignment and of the optimiser on each. Then, on each call,
+one application in five is an accepted award (2,000 at 10,000, 200 at 1,000) with a
+travel budget (three lines, from a USD or a EUR fund allocated to the call) and
+disbursements (the airfare paid, the per diem requested for one in two); a prep
+meeting invites 500 of the awardees (all 200 at 1,000), spread over 26 time zones, a
+fifth with narrower hours, and 20 other meetings keep some of them busy; three open
+calls beside take an applicant's applications: a draft with every step saved, a draft
+half done, one sent (and their award on the big call).
+
+Each size is seeded, then measured, before the next is seeded, so that the pages that
+read the whole database (the fund report) see 1,000 applications, then 11,000. Per page
+and size it prints the query count and the median and 95th-percentile server time over
+repeated requests through a real HTTP server (gunicorn, one sync worker, staff signed in
+through the login and second-factor pages, the applicant through the login page).
 
 - Database: PostgreSQL `scholarships_bench` on 127.0.0.1:5432, dropped and made anew,
   when reachable (BENCH_PG_SERVER overrides the server); else a temporary SQLite file.
-- Query counts: Django's test client in this process (force_login and the second-factor
+- Query counts: SQL statements (BEGIN and COMMIT, which Django logs too, not counted)
+  through Django's test client in this process (force_login and the second-factor
   session marker, as tests/helpers.py does), after a warm-up request.
+- The slot finder's figures grow with the people invited (200, then 500), not with the
+  applications.
 - Server time: gunicorn's own time per request (its access log, %(D)s), after a warm-up.
 - BENCH_SIZES=1000 (comma-separated) runs fewer sizes, for a quick look.
 
@@ -20,6 +33,7 @@ Prints figures beside their targets; asserts nothing.
 
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -27,8 +41,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 import warnings
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,6 +57,8 @@ PASSWORD = "bench-only-passphrase-0123"
 REPEATS = 20  # timed requests per page and size after the warm-up...
 PAGE_BUDGET = 10.0  # ...fewer (at least MIN_REPEATS) when they would take longer (seconds)
 MIN_REPEATS = 5
+AWARD_SHARE = 0.2  # of the submitted applications: 2,000 awards at 10,000
+MEETING_PEOPLE = 500  # invited to the prep meeting whose time is sought
 
 # Production settings (DEBUG off) for this run, served over plain HTTP on 127.0.0.1.
 ENVIRONMENT = {
@@ -60,12 +77,22 @@ ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
 }
 
-# Page: (url name, who asks, kind of page for its target)
+# Page: kind of page for its target ("list" or "dashboard"). Rows for each size are made
+# by page_rows(), in this order.
+WIZARD_STEPS = ["eligibility", "about", "organisation", "motivation", "travel", "documents"]
 PAGES = {
-    "ranking": ("scholarships:call-ranking", "coordinator", "list"),
-    "selection/balance": ("scholarships:call-selection", "coordinator", "dashboard"),
-    "reviewer queue": ("scholarships:review-queue", "reviewer", "list"),
-    "call applications": ("scholarships:call-applications", "coordinator", "list"),
+    "call detail (anonymous)": "list",
+    "call detail (applicant)": "list",
+    **{f"wizard {step}": "list" for step in [*WIZARD_STEPS, "review"]},
+    "wizard about (POST)": "list",
+    "my applications": "list",
+    "reviewer queue": "list",
+    "call applications": "list",
+    "ranking": "list",
+    "selection/balance": "dashboard",
+    "fund report": "dashboard",
+    "fund report by region": "dashboard",
+    "meeting slot finder": "dashboard",
 }
 TARGET_MS = {"list": 150, "dashboard": 300}
 TARGET_QUERIES = 10
@@ -399,40 +426,385 @@ def seed(size, rng, coordinator):
     return call
 
 
+def make_awards(call, rng, coordinator, finance, approver):
+    """One submitted application in five (at random) an accepted award, with a travel
+    budget of three lines from one of two funds (USD, EUR) allocated to the call, the
+    airfare paid and, for one in two, the per diem requested. Bulk writes, each amount a
+    Money so that django-money fills its currency column. Returns the awards' users."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+    from djmoney.money import Money
+
+    from payments.enums import DisbursementStatus, LineKind, PaymentMethod
+    from payments.models import AwardBudget, BudgetLine, Disbursement, Fund, FundAllocation
+    from scholarships.enums import ApplicationStatus, Coverage, Outcome, Reply, SupportKind
+    from scholarships.models import Decision
+
+    now = timezone.now()
+    reviewed = list(
+        call.applications.filter(status=ApplicationStatus.UNDER_REVIEW)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    chosen = sorted(rng.sample(reviewed, int(len(reviewed) * AWARD_SHARE)))
+    Decision.objects.bulk_create(
+        (
+            Decision(
+                application_id=pk,
+                outcome=Outcome.AWARD,
+                coverage=Coverage.FULL,
+                covers=[kind.value for kind in SupportKind],
+                reply_by=(now + timedelta(days=14)).date(),
+                reply=Reply.ACCEPTED,
+                replied_at=now - timedelta(days=rng.randint(1, 10)),
+                released_at=now - timedelta(days=12),
+                decided_by=coordinator,
+            )
+            for pk in chosen
+        ),
+        batch_size=2000,
+    )
+    call.applications.filter(pk__in=chosen).update(status=ApplicationStatus.AWARDED)
+
+    funds = []
+    for currency, amount in (("USD", 4_000_000), ("EUR", 3_000_000)):
+        fund = Fund.objects.create(
+            donor=f"Donor {currency} ({call.slug})",
+            name=f"Travel grant {currency}",
+            amount=Money(amount, currency),
+            period_start=date(2026, 1, 1),
+            period_end=date(2029, 12, 31),
+        )
+        FundAllocation.objects.create(fund=fund, call=call, amount=Money(amount // 2, currency))
+        funds.append(fund)
+    decisions = list(
+        Decision.objects.filter(application__call=call, outcome=Outcome.AWARD).order_by("pk")
+    )
+    budgets = []
+    for number, decision in enumerate(decisions):
+        fund = funds[number % 2]
+        currency = fund.amount.currency.code
+        budgets.append(
+            AwardBudget(
+                decision=decision,
+                fund=fund,
+                priced_on=date(2028, 6, 12),
+                planned_total=Money(0, currency),
+                paid_total=Money(0, currency),
+                committed_total=Money(0, currency),
+                created_by=finance,
+            )
+        )
+    AwardBudget.objects.bulk_create(budgets, batch_size=2000)
+    budgets = list(AwardBudget.objects.filter(decision__in=decisions).select_related("fund"))
+    lines, disbursements = [], []
+    for number, budget in enumerate(budgets):
+        currency = budget.fund.amount.currency.code
+        fare = Decimal(rng.randrange(500, 1800))
+        per_diem = Decimal(rng.randrange(60, 120))
+        night = Decimal(rng.randrange(90, 160))
+        amounts = {
+            LineKind.AIRFARE: (1, fare),
+            LineKind.PER_DIEM: (7, per_diem),
+            LineKind.ACCOMMODATION: (6, night),
+        }
+        for kind, (quantity, unit) in amounts.items():
+            lines.append(
+                BudgetLine(
+                    budget=budget,
+                    kind=kind,
+                    quantity=quantity,
+                    unit_amount=Money(unit, currency),
+                    amount=Money(unit * quantity, currency),
+                    amount_in_fund=Money(unit * quantity, currency),
+                    calculation=f"{quantity} × {unit} {currency}",
+                )
+            )
+        planned = sum(unit * quantity for quantity, unit in amounts.values())
+        budget.planned_total = budget.committed_total = Money(planned, currency)
+        budget.paid_total = Money(fare, currency)
+        paid_on = (now - timedelta(days=rng.randint(1, 20))).date()
+        disbursements.append(
+            Disbursement(
+                budget=budget,
+                fund=budget.fund,
+                kind=LineKind.AIRFARE,
+                amount=Money(fare, currency),
+                amount_in_fund=Money(fare, currency),
+                status=DisbursementStatus.PAID,
+                idempotency_key=uuid.UUID(int=rng.getrandbits(128)),
+                requested_by=finance,
+                requested_at=now - timedelta(days=30),
+                approved_by=approver,
+                approved_at=now - timedelta(days=29),
+                paid_by=finance,
+                paid_on=paid_on,
+                method=PaymentMethod.PURCHASED,
+                reference=f"TKT-{budget.pk}",
+            )
+        )
+        if number % 4 < 2:  # one in two, from both funds
+            disbursements.append(
+                Disbursement(
+                    budget=budget,
+                    fund=budget.fund,
+                    kind=LineKind.PER_DIEM,
+                    amount=Money(per_diem * 7, currency),
+                    amount_in_fund=Money(per_diem * 7, currency),
+                    idempotency_key=uuid.UUID(int=rng.getrandbits(128)),
+                    requested_by=finance,
+                )
+            )
+    BudgetLine.objects.bulk_create(lines, batch_size=2000)
+    Disbursement.objects.bulk_create(disbursements, batch_size=2000)
+    AwardBudget.objects.bulk_update(
+        budgets, ["planned_total", "committed_total", "paid_total"], batch_size=2000
+    )
+    return [
+        decision.application.applicant
+        for decision in Decision.objects.filter(pk__in=[d.pk for d in decisions])
+        .select_related("application__applicant")
+        .order_by("pk")
+    ], len(disbursements)
+
+
+def make_meeting(call, awardees, coordinator, rng):
+    """A prep meeting of the call's conference inviting MEETING_PEOPLE of its awardees
+    (all of them if fewer), in varied time zones, a fifth with narrower hours; 20 other
+    meetings in the next fortnight invite some of them (times to avoid)."""
+    from django.utils import timezone
+
+    from accounts.models import User
+    from meetings.models import Invitation, MeetingHours, PrepMeeting
+    from tests.bench_meetings import HOURS, ZONES
+
+    people = awardees[:MEETING_PEOPLE]
+    for person in people:
+        person.time_zone = rng.choice(ZONES)
+    User.objects.bulk_update(people, ["time_zone"], batch_size=2000)
+    MeetingHours.objects.bulk_create(
+        MeetingHours(
+            user=person,
+            earliest=datetime.min.replace(hour=earliest).time(),
+            latest=datetime.min.replace(hour=latest).time(),
+        )
+        for person, (earliest, latest) in (
+            (person, rng.choice(HOURS[1:])) for person in people if rng.random() < 0.2
+        )
+    )
+    now = timezone.now()
+    meeting = PrepMeeting.objects.create(
+        conference=call.conference,
+        title={"en": f"Getting ready for the conference ({call.slug})"},
+        starts_at=now + timedelta(days=20),
+        duration_minutes=90,
+        time_zone=call.conference.time_zone,
+        online_link="https://meet.example.org/prep",
+        created_by=coordinator,
+    )
+    Invitation.objects.bulk_create(Invitation(meeting=meeting, user=person) for person in people)
+    for number in range(20):
+        other = PrepMeeting.objects.create(
+            conference=call.conference,
+            title={"en": f"Regional meeting {number} ({call.slug})"},
+            starts_at=now + timedelta(days=1, minutes=15 * rng.randrange(13 * 96)),
+            duration_minutes=60,
+            time_zone=call.conference.time_zone,
+            online_link="https://meet.example.org/regional",
+            created_by=coordinator,
+        )
+        Invitation.objects.bulk_create(
+            Invitation(meeting=other, user=person, sent_sequence=0, invited_at=now)
+            for person in rng.sample(people, max(len(people) // 20, 1))
+        )
+    return meeting
+
+
+def make_applicant(call, awardee, rng):
+    """The awardee of `call` signs in and applies to three open calls of the same
+    conference: a draft with every step saved (through the wizard, in this process), a
+    draft half done, one sent. Returns (applicant, draft, wizard POST data)."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from scholarships.enums import ApplicationStatus, CallStatus, SupportKind
+    from scholarships.models import Application, Call, EligibilityQuestion, MotivationQuestion
+    from tests.helpers import sign_in
+    from tests.load_phones import PREFIX, plan_journey
+
+    now = timezone.now()
+    awardee.set_password(PASSWORD)
+    awardee.save(update_fields=["password"])
+    opened = []
+    for number in range(3):
+        open_call = Call.objects.create(
+            conference=call.conference,
+            slug=f"{call.slug}-open-{number}",
+            title={"en": f"Youth scholarships {number} ({call.slug})"},
+            summary={"en": "Travel and subsistence."},
+            description={"en": "The description."},
+            status=CallStatus.PUBLISHED,
+            opens_at=now - timedelta(days=10),
+            closes_at=now + timedelta(days=30),
+            number_of_awards=50,
+            reviewers_per_application=2,
+            support_offered=[kind.value for kind in SupportKind],
+        )
+        for position, (text, needed) in enumerate(
+            [("Are you a member of a network organisation?", True), ("Other funding?", False)]
+        ):
+            EligibilityQuestion.objects.create(
+                call=open_call, text={"en": text}, required_answer=needed, position=position
+            )
+        for position, text in enumerate(["Why do you want to attend?", "What will you share?"]):
+            MotivationQuestion.objects.create(
+                call=open_call, text={"en": text}, word_limit=250, position=position
+            )
+        opened.append(open_call)
+
+    client = sign_in(Client(), awardee)
+    drafts = []
+    for number, open_call in enumerate(opened[:2]):
+        eligibility = {
+            f"eligibility-q{q.pk}": "yes" if q.required_answer else "no"
+            for q in open_call.eligibility_questions.all()
+        }
+        response = client.post(
+            reverse("scholarships:application-start", args=[open_call.slug]), eligibility
+        )
+        if response.status_code != 302:
+            raise RuntimeError(f"Eligibility not passed: HTTP {response.status_code}")
+        draft = Application.objects.get(call=open_call, applicant=awardee)
+        motivation = list(open_call.motivation_questions.order_by("position"))
+        journey = plan_journey(
+            awardee.pk % 1000, 0, open_call.slug, {"motivation": [q.pk for q in motivation]}, rng
+        )
+        steps = WIZARD_STEPS[1:] if number == 0 else WIZARD_STEPS[1:3]
+        for step in steps:
+            url = reverse(
+                "scholarships:application-step",
+                kwargs={"public_id": draft.public_id, "step": step},
+            )
+            response = client.post(url, {f"{PREFIX}-current_step": step, **journey.answers[step]})
+            if response.status_code != 302:
+                raise RuntimeError(f"Wizard step {step} not saved: HTTP {response.status_code}")
+        drafts.append((draft, {f"{PREFIX}-current_step": "about", **journey.answers["about"]}))
+    Application.objects.create(
+        call=opened[2],
+        applicant=awardee,
+        status=ApplicationStatus.SUBMITTED,
+        language="en",
+        country_of_residence=awardee.country or "KE",
+        submitted_at=now - timedelta(days=2),
+        consent_version="2026-11",
+        consented_at=now - timedelta(days=2),
+    )
+    draft, post = drafts[0]
+    return awardee, draft, post
+
+
 # ----------------------------------------------------------------------------- measuring
 
 
-def page_urls(calls, reviewers):
-    """(page, size, url, who) for every page and size."""
+def page_rows(size, call, people, meeting, draft, post):
+    """(page, size, method, url, data, who, expected status) for every page at one size."""
     from django.urls import reverse
 
-    rows = []
-    for page, (name, who, _kind) in PAGES.items():
-        for size, call in calls.items():
-            url = reverse(name) if who == "reviewer" else reverse(name, args=[call.slug])
-            rows.append((page, size, url, reviewers[size] if who == "reviewer" else who))
-    return rows
+    today = date.today()
+    step_url = lambda step: reverse(  # noqa: E731
+        "scholarships:application-step", kwargs={"public_id": draft.public_id, "step": step}
+    )
+    slots = reverse("meetings:meeting-slots", kwargs={"public_id": meeting.public_id})
+    slots += f"?first_day={today + timedelta(days=1)}&last_day={today + timedelta(days=14)}&step=15"
+    detail = reverse("scholarships:call-detail", args=[call.slug])
+    rows = {
+        "call detail (anonymous)": ("GET", detail, None, None, 200),
+        "call detail (applicant)": ("GET", detail, None, people["applicant"], 200),
+        **{
+            f"wizard {step}": ("GET", step_url(step), None, people["applicant"], 200)
+            for step in [*WIZARD_STEPS, "review"]
+        },
+        # Saving "about" again: every step is saved, so it goes on to the review.
+        "wizard about (POST)": ("POST", step_url("about"), post, people["applicant"], 302),
+        "my applications": (
+            "GET",
+            reverse("scholarships:my-applications"),
+            None,
+            people["applicant"],
+            200,
+        ),
+        "reviewer queue": (
+            "GET",
+            reverse("scholarships:review-queue"),
+            None,
+            people["reviewer"],
+            200,
+        ),
+        "call applications": (
+            "GET",
+            reverse("scholarships:call-applications", args=[call.slug]),
+            None,
+            people["coordinator"],
+            200,
+        ),
+        "ranking": (
+            "GET",
+            reverse("scholarships:call-ranking", args=[call.slug]),
+            None,
+            people["coordinator"],
+            200,
+        ),
+        "selection/balance": (
+            "GET",
+            reverse("scholarships:call-selection", args=[call.slug]),
+            None,
+            people["coordinator"],
+            200,
+        ),
+        "fund report": (
+            "GET",
+            reverse("payments:finance-report", args=["fund"]),
+            None,
+            people["finance"],
+            200,
+        ),
+        "fund report by region": (
+            "GET",
+            reverse("payments:finance-report", args=["region"]),
+            None,
+            people["finance"],
+            200,
+        ),
+        "meeting slot finder": ("GET", slots, None, people["coordinator"], 200),
+    }
+    return [(page, size, *rows[page]) for page in PAGES]
 
 
-def count_queries(urls, users):
-    """Queries per page through the test client, after a warm-up request."""
+# Django logs BEGIN and COMMIT beside the statements; they are not queries of the page.
+TRANSACTION = re.compile(r"(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b", re.I)
+
+
+def count_queries(rows, clients):
+    """SQL statements per page through the test client, after a warm-up request."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from tests.helpers import sign_in
 
-    clients = {}
     counts = {}
-    for page, size, url, who in urls:
+    for page, size, method, url, data, who, expected in rows:
         if who not in clients:
-            clients[who] = sign_in(Client(), users[who])
-        client = clients[who]
-        client.get(url)
+            clients[who] = Client() if who is None else sign_in(Client(), who)
+        send = getattr(clients[who], method.lower())
+        send(url, data) if data else send(url)
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        counts[page, size] = len(queries) if response.status_code == 200 else None
-        if response.status_code != 200:
+            response = send(url, data) if data else send(url)
+        statements = [q for q in queries.captured_queries if not TRANSACTION.match(q["sql"])]
+        counts[page, size] = len(statements) if response.status_code == expected else None
+        if response.status_code != expected:
             say(f"  {page} at {size:,}: HTTP {response.status_code} from the test client")
     return counts
 
@@ -491,6 +863,12 @@ class Server:
     def lines(self):
         return self.log.read_text().splitlines()
 
+    def session(self):
+        """A requests session of an anonymous visitor."""
+        import requests
+
+        return requests.Session()
+
     def sign_in(self, user):
         """A requests session signed in through the login page and the second factor."""
         import requests
@@ -509,6 +887,10 @@ class Server:
             },
         )
         verify = f"{self.base}/accounts/two-factor/verify/"
+        if not (user.is_reviewer or user.is_coordinator or user.is_finance or user.is_staff):
+            if response.url.startswith(f"{self.base}/accounts/login/"):
+                raise RuntimeError(f"Could not sign in as {user.email} over HTTP")
+            return session
         if not response.url.startswith(verify):
             session.get(verify)
         for attempt in range(2):
@@ -522,18 +904,27 @@ class Server:
                 return session
         raise RuntimeError(f"Could not sign in as {user.email} over HTTP")
 
-    def time_page(self, session, url):
+    def time_page(self, session, method, url, data=None, expected=200):
         """Server times (ms) of repeated requests after a warm-up, as gunicorn logged them
         (each request tagged with a header to find its line); None on an error."""
-        first = session.get(self.base + url)
-        if first.status_code != 200:
+
+        def send(headers=None):
+            if method == "GET":
+                return session.get(self.base + url, headers=headers, allow_redirects=False)
+            token = {"csrfmiddlewaretoken": session.cookies.get("csrftoken", "")}
+            return session.post(
+                self.base + url, data={**data, **token}, headers=headers, allow_redirects=False
+            )
+
+        first = send()
+        if first.status_code != expected:
             return None, f"HTTP {first.status_code}"
         started, tags = time.monotonic(), set()
         while len(tags) < REPEATS:
             self.requests += 1
             tag = f"{self.requests}"
-            response = session.get(self.base + url, headers={"X-Bench": tag})
-            if response.status_code != 200:
+            response = send({"X-Bench": tag})
+            if response.status_code != expected:
                 return None, f"HTTP {response.status_code}"
             tags.add(tag)
             spent = time.monotonic() - started
@@ -548,7 +939,7 @@ class Server:
             if len(times) == len(tags):
                 break
             time.sleep(0.05)
-        return times, 200
+        return times, expected
 
 
 def percentile(values, share):
@@ -574,63 +965,94 @@ def measure(workdir):
     setup_django(database_url, workdir)
     say(f"  migrated in {time.monotonic() - started:.1f} s")
 
+    from django.db import connection
+
+    from accounts.two_factor import TOTPDevice
+
     coordinator = make_staff("coordinator@bench.example", is_coordinator=True)
+    finance = make_staff("finance@bench.example", is_finance=True)
+    approver = make_staff("treasurer@bench.example", is_finance=True)
     rng = random.Random(2028)
-    calls, reviewers = {}, {}
+    sizes, counts, results, clients, sessions = [], {}, {}, {}, {}
+    server = None
+    try:
+        server = Server(workdir)
+    except Exception as error:  # the query counts still stand; say what went wrong
+        say(f"  HTTP measurement not possible: {error}")
     for size in SIZES:
         call = seed(size, rng, coordinator)
         if call is None:
             continue
-        calls[size] = call
+        started = time.monotonic()
+        awardees, disbursements = make_awards(call, rng, coordinator, finance, approver)
+        meeting = make_meeting(call, awardees, coordinator, rng)
+        applicant, draft, post = make_applicant(call, awardees[-1], rng)
         # The reviewer with the most assignments in this call, signed in like staff.
-        member = call.panel.order_by("-max_reviews", "pk").first()
-        member.reviewer.set_password(PASSWORD)
-        member.reviewer.save(update_fields=["password"])
-        from accounts.two_factor import TOTPDevice
-
-        TOTPDevice.objects.create(user=member.reviewer, name="bench", confirmed=True)
-        reviewers[size] = member.reviewer
-    users = {"coordinator": coordinator, **{r: r for r in reviewers.values()}}
-    urls = page_urls(calls, reviewers)
-    counts = count_queries(urls, users)
-
-    results = {(page, size): (None, "not measured") for page, size, _url, _who in urls}
-    try:
-        server = Server(workdir)
+        reviewer = call.panel.order_by("-max_reviews", "pk").first().reviewer
+        reviewer.set_password(PASSWORD)
+        reviewer.save(update_fields=["password"])
+        TOTPDevice.objects.create(user=reviewer, name="bench", confirmed=True)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        say(
+            f"  {len(awardees):,} accepted awards with budgets and {disbursements:,} "
+            f"disbursements, a meeting of {meeting.invitations.count()} people, an applicant's "
+            f"drafts: {time.monotonic() - started:.1f} s"
+        )
+        sizes.append(size)
+        people = {
+            "coordinator": coordinator,
+            "finance": finance,
+            "reviewer": reviewer,
+            "applicant": applicant,
+        }
+        rows = page_rows(size, call, people, meeting, draft, post)
+        counts.update(count_queries(rows, clients))
+        results.update({(page, size): (None, "not measured") for page, *_rest in rows})
+        if server is None:
+            continue
+        started = time.monotonic()
         try:
-            sessions = {}
-            for page, size, url, who in urls:
+            for page, size, method, url, data, who, expected in rows:
                 if who not in sessions:
-                    sessions[who] = server.sign_in(users[who])
-                results[page, size] = server.time_page(sessions[who], url)
-        finally:
-            server.stop()
-    except Exception as error:  # the figures already printed stand; say what went wrong
-        say(f"  HTTP measurement stopped: {error}")
-    load = os.getloadavg()[0]
+                    sessions[who] = server.session() if who is None else server.sign_in(who)
+                results[page, size] = server.time_page(sessions[who], method, url, data, expected)
+        except Exception as error:  # the figures already taken stand; say what went wrong
+            say(f"  HTTP measurement stopped: {error}")
+        say(f"  pages timed in {time.monotonic() - started:.1f} s")
+    if server is not None:
+        server.stop()
+    report(sizes, counts, results)
 
+
+def report(sizes, counts, results):
+    load = os.getloadavg()[0]
     say()
     say(
-        "Server time per page: gunicorn (1 sync worker) on 127.0.0.1, signed in through the "
-        "login and second-factor pages;"
+        "Server time per page: gunicorn (1 sync worker) on 127.0.0.1, staff signed in through "
+        "the login and second-factor pages,"
     )
     say(
-        "time from gunicorn's access log after one warm-up request; queries counted with "
-        "Django's test client;"
+        "the applicant through the login page; time from gunicorn's access log after one "
+        "warm-up request; queries counted"
     )
-    say(f"load average of this machine over the last minute: {load:.2f} ({os.cpu_count()} cores).")
+    say(
+        f"with Django's test client (SQL statements; BEGIN and COMMIT not counted); load average of this machine over the last minute: "
+        f"{load:.2f} ({os.cpu_count()} cores)."
+    )
     header = (
-        f"{'page':<20} {'size':>7} {'queries':>8} {'median ms':>10} {'p95 ms':>8} {'n':>3}  target"
+        f"{'page':<24} {'size':>7} {'queries':>8} {'median ms':>10} {'p95 ms':>8} {'n':>3}  target"
     )
     say(header)
     say("-" * len(header))
-    for page, (_name, _who, kind) in PAGES.items():
-        for size in calls:
+    for page, kind in PAGES.items():
+        for size in sizes:
             times, status = results[page, size]
-            queries = counts[page, size]
+            queries = counts.get((page, size))
             target = f"p95 < {TARGET_MS[kind]} ms, <= {TARGET_QUERIES} queries"
             if times is None:
-                say(f"{page:<20} {size:>7,} {queries or '?':>8}  {status}")
+                say(f"{page:<24} {size:>7,} {queries or '?':>8}  {status}")
                 continue
             median, p95 = statistics.median(times), percentile(times, 0.95)
             misses = []
@@ -639,20 +1061,21 @@ def measure(workdir):
             if queries is not None and queries > TARGET_QUERIES:
                 misses.append("queries")
             say(
-                f"{page:<20} {size:>7,} {queries if queries is not None else '?':>8} "
+                f"{page:<24} {size:>7,} {queries if queries is not None else '?':>8} "
                 f"{median:>10.1f} {p95:>8.1f} {len(times):>3}  {target}"
                 + (f"  (misses: {', '.join(misses)})" if misses else "")
             )
-    if len(calls) > 1:
-        small, large = min(calls), max(calls)
+    if len(sizes) > 1:
+        small, large = min(sizes), max(sizes)
         say()
         say(f"Growth from {small:,} to {large:,} applications (target: p95 at most 1.5 times):")
         for page in PAGES:
             a, b = results[page, small][0], results[page, large][0]
             if a and b:
+                growth = percentile(b, 0.95) / percentile(a, 0.95)
                 say(
-                    f"  {page:<20} p95 x{percentile(b, 0.95) / percentile(a, 0.95):.1f}, "
-                    f"queries {counts[page, small]} -> {counts[page, large]}"
+                    f"  {page:<24} p95 x{growth:.2f}, queries {counts[page, small]} -> "
+                    f"{counts[page, large]}" + ("  (misses)" if growth > 1.5 else "")
                 )
 
 
