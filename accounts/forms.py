@@ -135,6 +135,9 @@ class LocalisedPasswordResetForm(PasswordResetForm):
         )
 
 
+WRONG_CODE = _("This code is not right, or was used already. Wait for a new code and try again.")
+
+
 class TokenForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),
@@ -168,3 +171,28 @@ class ConfirmPasswordForm(forms.Form):
             record_failure(keys)
             raise forms.ValidationError(_("This password is not right."), code="wrong_password")
         return password
+
+
+class ReauthenticateForm(ConfirmPasswordForm):
+    """The password, and a code from the second factor when the person has one."""
+
+    code = TokenForm.base_fields["code"]
+
+    def __init__(self, user, *args, devices=(), **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.devices = devices
+        if not devices:
+            del self.fields["code"]
+
+    def clean(self):
+        cleaned = super().clean()
+        code = cleaned.get("code")
+        # The code is tried only after the right password: a guess burns no code.
+        if (
+            self.devices
+            and "password" in cleaned
+            and code
+            and not any(device.verify_token(code) for device in self.devices)
+        ):
+            self.add_error("code", WRONG_CODE)
+        return cleaned

@@ -15,6 +15,7 @@ urlpatterns = [
     path("two-factor/setup/", views_two_factor.two_factor_setup, name="two-factor-setup"),
     path("two-factor/verify/", views_two_factor.two_factor_verify, name="two-factor-verify"),
     path("two-factor/disable/", views_two_factor.two_factor_disable, name="two-factor-disable"),
+    path("confirm/", views_two_factor.reauthenticate, name="reauthenticate"),
     path("password-reset/", views.password_reset, name="password-reset"),
     path("password-reset/sent/", views.password_reset_done, name="password-reset-done"),
     path(

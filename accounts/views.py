@@ -27,6 +27,7 @@ from .forms import (
 from .middleware import has_confirmed_device
 from .models import User
 from .personal_data import erase_account, export_personal_data
+from .reauth import reauthenticate_first, recently_authenticated
 from .rules import needs_second_factor
 
 
@@ -145,6 +146,8 @@ def my_data(request):
     """Everything held about the person, readable; and a JSON download of it."""
     data = export_personal_data(request.user)
     if request.GET.get("format") == "json":
+        if not recently_authenticated(request):
+            return reauthenticate_first(request)
         log_action(actor=request.user, action="personal_data.exported", request=request)
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2),

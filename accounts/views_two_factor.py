@@ -12,8 +12,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 
 from .audit import log_action
-from .forms import ConfirmPasswordForm, TokenForm
+from .forms import WRONG_CODE, ConfirmPasswordForm, ReauthenticateForm, TokenForm
 from .middleware import has_confirmed_device
+from .reauth import mark_authenticated, recent_authentication_required, safe_page
 from .rules import needs_second_factor
 from .two_factor import RecoveryCodeDevice, TOTPDevice, confirm_two_factor, start_two_factor
 
@@ -35,6 +36,7 @@ def qr_svg(text):
 
 @never_cache
 @sensitive_post_parameters("code")
+@recent_authentication_required
 def two_factor_setup(request):
     """Step 1 (GET): explain. Step 2 (POST "start"): a new secret, shown as a QR code.
     Step 3 (POST a code): confirm it, and show the recovery codes once."""
@@ -83,13 +85,11 @@ def two_factor_verify(request):
                 # A new session key once the second step is passed (session fixation).
                 request.session.cycle_key()
                 otp_login(request, device)
+                mark_authenticated(request)
                 log_action(actor=user, action="two_factor.verified", request=request)
                 return redirect(next_url(request))
         log_action(actor=user, action="two_factor.failed", request=request)
-        form.add_error(
-            "code",
-            _("This code is not right, or was used already. Wait for a new code and try again."),
-        )
+        form.add_error("code", WRONG_CODE)
     return render(
         request, "accounts/two_factor_verify.html", {"form": form, "next": next_url(request, "")}
     )
@@ -97,6 +97,7 @@ def two_factor_verify(request):
 
 @never_cache
 @sensitive_post_parameters("password")
+@recent_authentication_required
 def two_factor_disable(request):
     """Applicants may turn the second factor off again, after typing their password;
     staff may not."""
@@ -112,3 +113,26 @@ def two_factor_disable(request):
         messages.success(request, _("Two-step login is off."))
         return redirect("accounts:profile")
     return render(request, "accounts/two_factor_disable.html", {"form": form})
+
+
+@never_cache
+@sensitive_post_parameters("password", "code")
+def reauthenticate(request):
+    """Confirm it is you: the password, and a code when a second factor is set up."""
+    user = request.user
+    devices = [
+        *TOTPDevice.objects.filter(user=user, confirmed=True),
+        *RecoveryCodeDevice.objects.filter(user=user, confirmed=True),
+    ]
+    form = ReauthenticateForm(user, request.POST or None, request=request, devices=devices)
+    back = safe_page(request, request.POST.get("next") or request.GET.get("next")) or "/"
+    if request.method == "POST" and form.is_valid():
+        mark_authenticated(request)
+        log_action(actor=user, action="account.reauthenticated", request=request)
+        return redirect(back)
+    return render(
+        request,
+        "accounts/reauthenticate.html",
+        {"form": form, "next": back},
+        status=400 if form.is_bound else 200,
+    )

@@ -153,6 +153,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_IDLE_STAFF = env.int("SESSION_IDLE_STAFF", default=30 * 60)
 SESSION_IDLE_APPLICANT = env.int("SESSION_IDLE_APPLICANT", default=60 * 60)
 SESSION_ABSOLUTE = env.int("SESSION_ABSOLUTE", default=12 * 60 * 60)
+# Approving or paying money, changing the second factor and bulk exports ask for the
+# password (and code) again when the last one is older than this (SECURITY.md, AU-8).
+REAUTHENTICATE_AFTER_SECONDS = env.int("REAUTHENTICATE_AFTER_SECONDS", default=5 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.audit import log_action
+from accounts.reauth import reauthenticate_first, recently_authenticated
 from scholarships.enums import ApplicationStatus, Outcome, Reply
 from scholarships.models import Call, Decision
 from scholarships.queries import applications_of
@@ -204,6 +205,8 @@ def report(request, group):
         raise Http404
     rows = finance_report(group)
     if request.GET.get("format") == "csv":
+        if not recently_authenticated(request):
+            return reauthenticate_first(request)
         log_action(actor=request.user, action="finance_report.exported", data={"group": group})
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="finance-{group}.csv"'

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.audit import log_action
+from accounts.reauth import recent_authentication_required
 
 from .disbursements import (
     approve_disbursement,
@@ -130,12 +131,14 @@ def step(request, public_id, form_class, action, success):
 
 @require_POST
 @disburse_required
+@recent_authentication_required
 def disbursement_approve(request, public_id):
     return step(request, public_id, ApproveForm, approve_disbursement, _("Approved."))
 
 
 @require_POST
 @disburse_required
+@recent_authentication_required
 def disbursement_pay(request, public_id):
     return step(request, public_id, PayForm, pay_disbursement, _("Recorded as paid."))
 

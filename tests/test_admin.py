@@ -3,9 +3,11 @@
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from djmoney.money import Money
 
 from notifications.enums import EmailStatus
 from notifications.models import OutgoingEmail
+from payments.models import AirfareEstimate, TravelPolicy
 from scholarships.models import BalancePolicy, Decision, SelectionRun
 from tests.factories import (
     ApplicationFactory,
@@ -59,6 +61,8 @@ def test_every_model_of_ours_is_in_the_admin():
         "payments.FundAllocation",
         "payments.ExchangeRate",
         "payments.PerDiemRate",
+        "payments.TravelPolicy",
+        "payments.AirfareEstimate",
     }
 
 
@@ -86,6 +90,10 @@ def test_every_admin_list_and_change_page_opens(admin_client):
         "payments.FundAllocation": FundAllocationFactory(call=call),
         "payments.ExchangeRate": ExchangeRateFactory(),
         "payments.PerDiemRate": PerDiemRateFactory(),
+        "payments.TravelPolicy": TravelPolicy.objects.create(call=call),
+        "payments.AirfareEstimate": AirfareEstimate.objects.create(
+            call=call, region="africa", amount=Money("900.00", "USD")
+        ),
     }
 
     for model in our_models():

@@ -213,6 +213,7 @@ EXPECTED = {
         {},
         row(LOGIN, OK, OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, SETUP),
     ),
+    "accounts:reauthenticate": ({}, everyone(OK, anonymous=LOGIN)),
     "accounts:password-reset": ({}, everyone(OK)),
     "accounts:password-reset-done": ({}, everyone(OK)),
     # A made-up token: the page says the link no longer works.

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import log_action
+from accounts.reauth import recent_authentication_required
 from scholarships.views.ranking import spreadsheet_safe
 
 from ..enums import Rsvp
@@ -146,6 +147,7 @@ def meeting_attendance(request, public_id):
 
 
 @permission_required(MANAGE, raise_exception=True)
+@recent_authentication_required
 def meeting_export(request, public_id):
     """Invitations, answers and attendance as CSV (cells made inert for spreadsheets)."""
     meeting = managed_meeting(request, public_id)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import log_action
+from accounts.reauth import reauthenticate_first, recently_authenticated
 from conferences.enums import Region
 
 from ..enums import Gender
@@ -64,6 +65,8 @@ def call_ranking(request, slug):
     sort = request.GET.get("sort", "calibrated")
     rows = sorted(rows, key=SORTS.get(sort, SORTS["calibrated"]))
     if request.GET.get("format") == "csv":
+        if not recently_authenticated(request):
+            return reauthenticate_first(request)
         log_action(actor=request.user, action="ranking.exported", obj=call)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="ranking.csv"'

@@ -343,3 +343,47 @@ def test_finance_changes_a_line_with_a_reason_and_closes_the_budget_through_the_
     )
     page = client.get(budget.get_absolute_url()).content.decode()
     assert "Late rate" in page and "Request a disbursement" not in page
+
+
+def test_approving_long_after_login_asks_for_the_password_and_approves_nothing(
+    client, funded, finance
+):
+    import datetime
+
+    import time_machine
+    from django_otp.oath import totp
+
+    from accounts.two_factor import TOTPDevice
+
+    call, fund = funded
+    disbursement = request_disbursement(
+        budget_for(call, fund, finance),
+        amount=Money("100", "USD"),
+        kind="registration",
+        by=finance,
+        idempotency_key=uuid.uuid4(),
+    )
+    approver = UserFactory(finance=True)
+    sign_in(client, approver)
+    page = reverse("payments:disbursement-detail", kwargs={"public_id": disbursement.public_id})
+    approve = reverse("payments:disbursement-approve", kwargs={"public_id": disbursement.public_id})
+
+    with time_machine.travel(datetime.timedelta(minutes=6), tick=False):
+        response = client.post(approve, HTTP_REFERER="http://testserver" + page)
+        disbursement.refresh_from_db()
+        assert disbursement.status == DisbursementStatus.REQUESTED
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("accounts:reauthenticate"))
+
+        device = TOTPDevice.objects.get(user=approver)
+        confirmed = client.post(
+            response.url,
+            {"password": "a-long-test-passphrase", "code": f"{totp(device.bin_key):06d}"},
+        )
+        assert confirmed.status_code == 302 and confirmed.url.endswith(
+            page
+        )  # the page, not the POST
+        client.post(approve)
+
+    disbursement.refresh_from_db()
+    assert disbursement.status == DisbursementStatus.APPROVED
