@@ -272,6 +272,13 @@ SELECTION_COST_ESTIMATOR = env.str(
     "SELECTION_COST_ESTIMATOR", default="payments.estimates.estimated_costs"
 )
 
+# `manage.py load_demo` (scholarships) calls these after its own demo, each with the demo
+# call and coordinator; they return a line for its summary.
+DEMO_LOADERS = [
+    "payments.demo.load_demo_payments",
+    "meetings.demo.load_demo_meetings",
+]
+
 # PDF letters: one TrueType font (or a face of a collection) covering Latin, Cyrillic and
 # Chinese, embedded in every PDF. Debian's fonts-wqy-zenhei by default.
 PDF_FONT_PATH = env.str("PDF_FONT_PATH", default="/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")

@@ -84,7 +84,7 @@ PER_DIEM = [
 PER_DIEM_FROM = date(2028, 1, 1)
 
 
-def load_demo_payments():
+def load_demo_payments(*, call=None, by=None):
     """Create (or leave as they are) the demo funds and their allocations to the demo calls,
     exchange rates for the conference period and per-diem rates, budgets for the accepted
     awards and disbursements in every state; give the demo finance administrator admin-site

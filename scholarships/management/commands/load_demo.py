@@ -10,14 +10,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from djmoney.money import Money
 
 from accounts.models import User
 from accounts.two_factor import TOTPDevice
 from conferences.enums import ConferenceKind
 from conferences.models import Conference
-from meetings.demo import load_demo_meetings
-from payments.demo import load_demo_payments
 from scholarships.enums import CallStatus, SupportKind
 from scholarships.models import Call, EligibilityQuestion, MotivationQuestion
 
@@ -227,8 +226,10 @@ class Command(BaseCommand):
         assignments, reviews = load_demo_reviews(call, by=coordinator)
         run = load_demo_policy(call, by=coordinator)
         awards, awardee = load_demo_decisions(call, run, by=coordinator)
-        self.stdout.write(load_demo_payments())
-        self.stdout.write(load_demo_meetings(call, by=coordinator))
+        # The apps built on this one add their demo through settings.DEMO_LOADERS: this
+        # app does not import them.
+        for loader in settings.DEMO_LOADERS:
+            self.stdout.write(import_string(loader)(call=call, by=coordinator))
         self.stdout.write(
             f"Demo data loaded: {submitted} submitted applications and {drafts} drafts; "
             f"{assignments} reviews assigned, {reviews} written; a proposed selection of "
