@@ -3,8 +3,8 @@ import json
 from collections import Counter
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Subquery, Sum, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, F, Max, Subquery, Sum, TextField, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accounts.rules import is_coordinator
@@ -105,10 +105,16 @@ def ranking_state(call):
     declared (the count; its review leaves too), a criterion added, removed or re-weighted.
     """
 
-    def one(queryset, **aggregate):
-        ((name, expression),) = aggregate.items()
+    def summary(queryset, *aggregates):
+        """One scan of a table: its aggregates joined into one text."""
+        parts = []
+        for aggregate in aggregates:
+            parts += [Cast(aggregate, TextField()), Value("|")]
         return Subquery(
-            queryset.order_by().values("call_key").annotate(**{name: expression}).values(name)
+            queryset.order_by()
+            .values("call_key")
+            .annotate(summary=Concat(*parts, output_field=TextField()))
+            .values("summary")
         )
 
     reviews = ReviewAssignment.objects.filter(
@@ -122,25 +128,17 @@ def ranking_state(call):
     return tuple(
         Call.objects.filter(pk=call.pk)
         .annotate(
-            state_reviews=one(reviews, n=Count("pk")),
-            state_reviewed_at=one(reviews, at=Max("submitted_at")),
-            state_applications=one(applications, n=Count("pk")),
-            state_changed_at=one(applications, at=Max("updated_at")),
-            state_conflicts=one(conflicts, n=Count("pk")),
-            state_criteria=one(criteria, n=Count("pk")),
-            state_weights=one(criteria, total=Sum("weight")),
-            state_scales=one(criteria, total=Sum("scale")),
+            state_reviews=summary(reviews, Count("pk"), Max("submitted_at")),
+            state_applications=summary(applications, Count("pk"), Max("updated_at")),
+            state_conflicts=summary(conflicts, Count("pk")),
+            state_criteria=summary(criteria, Count("pk"), Sum("weight"), Sum("scale")),
         )
         .values_list(
             "number_of_awards",
             "state_reviews",
-            "state_reviewed_at",
             "state_applications",
-            "state_changed_at",
             "state_conflicts",
             "state_criteria",
-            "state_weights",
-            "state_scales",
         )
         .get()
     )
