@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -56,15 +56,15 @@ def conflict_text(conflict):
     return _("Without %(rule)s a selection would be possible.") % {"rule": RULES[family]}
 
 
-def balance_rows(groups, field, choices, targets, total):
+def balance_rows(groups, proposed, field, choices, targets, total):
     """Per group (a region or a gender category): applicants, proposed and awarded
     against its target, and the warnings in words where the proposal misses it.
-    `groups` are counts from the database (see `balance_counts`); `total` is the
-    number of people proposed."""
-    applicants, chosen, awarded = Counter(), Counter(), Counter()
+    `groups` are counts from the database (see `balance_counts`), `proposed` the
+    ranking's rows of the people proposed; `total` is the number of people proposed."""
+    applicants, awarded = Counter(), Counter()
+    chosen = Counter(row[field] for row in proposed)
     for group in groups:
         applicants[group[field]] += group["applicants"]
-        chosen[group[field]] += group["proposed"]
         if group["status"] == ApplicationStatus.AWARDED:
             awarded[group[field]] += group["applicants"]
     rows, warnings = [], []
@@ -90,14 +90,14 @@ def balance_rows(groups, field, choices, targets, total):
     return rows, warnings
 
 
-def balance_counts(call, proposed):
-    """Applications in the running and proposed, counted by region, gender and status
-    in the database: a few dozen rows whatever the size of the call."""
+def balance_counts(call):
+    """Applications in the running counted by region, gender and status in the
+    database: a few dozen rows whatever the size of the call."""
     return list(
         Application.objects.filter(call=call)
         .exclude(status__in=NOT_REVIEWED)
         .values("region", "gender", "status")
-        .annotate(applicants=Count("pk"), proposed=Count("pk", filter=Q(public_id__in=proposed)))
+        .annotate(applicants=Count("pk"))
         .order_by()
     )
 
@@ -110,17 +110,19 @@ def call_selection(request, slug):
     policy = getattr(call, "balance_policy", None)
     run = call.selection_runs.first()
     proposed = set(run.chosen) if run and run.status in ("optimal", "time_limit") else set()
-    groups = balance_counts(call, proposed)
+    groups = balance_counts(call)
+    ranking, _line, _flags = ranking_for_call(call)
+    # Only reviewed applications are proposed: their region and gender are in the ranking.
+    proposed_rows = [row for row in ranking if str(row["public_id"]) in proposed]
     region_targets = {t.region: t for t in policy.region_targets.all()} if policy else {}
     gender_targets = {t.gender: t for t in policy.gender_targets.all()} if policy else {}
     region_rows, region_warnings = balance_rows(
-        groups, "region", Region.choices, region_targets, len(proposed)
+        groups, proposed_rows, "region", Region.choices, region_targets, len(proposed)
     )
     gender_rows, gender_warnings = balance_rows(
-        groups, "gender", Gender.choices, gender_targets, len(proposed)
+        groups, proposed_rows, "gender", Gender.choices, gender_targets, len(proposed)
     )
     warnings = region_warnings + gender_warnings
-    ranking, _line, _flags = ranking_for_call(call)
     pinned_in = set(policy.pinned_in) if policy else set()
     pinned_out = set(policy.pinned_out) if policy else set()
     candidates = [
