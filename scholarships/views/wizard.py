@@ -174,11 +174,13 @@ class ApplicationWizard(NamedUrlWizardView):
         """Validate every step again, then submit; a failing step is shown, nothing saved."""
         answers = {}
         for step in STEP_NAMES:
-            form = self.get_form(
-                step=step,
-                data=self.storage.get_step_data(step),
-                files=self.storage.get_step_files(step),
-            )
+            try:
+                files = self.storage.get_step_files(step)
+            except FileNotFoundError:
+                # A second tap on "send", on another server, submitted this draft a moment
+                # ago and cleared its uploads: its page says so.
+                return redirect(self.application)
+            form = self.get_form(step=step, data=self.storage.get_step_data(step), files=files)
             if not form.is_valid():
                 messages.error(self.request, _("Please check this step again."))
                 return redirect(self.get_step_url(step))

@@ -697,3 +697,21 @@ def test_the_confirmation_email_is_in_the_applicants_language(
     assert expected != "We received your application"
     assert mail.outbox[0].subject == expected
     assert OutgoingEmail.objects.get().language == "ru"
+
+
+def test_a_second_send_after_the_uploads_were_cleared_is_no_error(client, call, applicant):
+    """Two taps on "send" reach two servers: the first submits and clears the draft's
+    uploads while the second is reading them. The second answers with the application's
+    page, not a server error."""
+    application = start(client, call)
+    fill_all(client, call, application)
+    letter = SimpleUploadedFile("my letter.pdf", pdf_bytes(), content_type="application/pdf")
+    post_step(client, application, "documents", {"documents-support_letter": letter})
+    folder = f"wizard/{application.public_id.hex}"
+    for name in default_storage.listdir(folder)[1]:
+        default_storage.delete(f"{folder}/{name}")
+
+    response = post_step(client, application, "review", {"review-consent": "on"})
+
+    assert response.status_code == 302
+    assert response["Location"] == application.get_absolute_url()
