@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.audit import log_action
 from notifications.services import queue_email
@@ -204,7 +205,11 @@ def reply_to_award(application, *, accept, by, now=None):
             .filter(application=application)
             .first()
         )
-        if decision is None or not decision.awaits_reply:
+        if (
+            decision is None
+            or not decision.awaits_reply
+            or decision.application.status != ApplicationStatus.AWARDED
+        ):
             raise ScholarshipError(_("There is no award waiting for your reply."))
         if now >= decision.reply_deadline:
             raise ScholarshipError(_("The date to reply has passed."))
@@ -241,6 +246,8 @@ def lapse_unanswered_awards(now=None):
                 reply=Reply.PENDING,
                 released_at__isnull=False,
                 reply_by__lt=now.astimezone(ANYWHERE_ON_EARTH).date(),
+                # An award withdrawn meanwhile has nothing to lapse.
+                application__status=ApplicationStatus.AWARDED,
             )
         ):
             decision.reply, decision.replied_at = Reply.EXPIRED, now
@@ -379,6 +386,7 @@ def offer_waitlisted_place(call, *, application, reply_by, by):
     return decision
 
 
+@sensitive_variables("data")
 def save_traveller_details(application, *, data, by):
     """Keep the passport details of an awardee who accepted. Raises ScholarshipError
     (translated) unless the award is accepted. Side effects: the encrypted row made or

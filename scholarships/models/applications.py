@@ -132,5 +132,8 @@ class Application(models.Model):
         coordinator releases its email."""
         decision = getattr(self, "decision", None)
         if self.status in DECIDED and (decision is None or decision.released_at is None):
+            if decision is not None and decision.offered_from_waitlist_at is not None:
+                # Told "waitlisted" already; the offer is not released yet.
+                return ApplicationStatus.WAITLISTED
             return ApplicationStatus.UNDER_REVIEW
         return ApplicationStatus(self.status)

@@ -8,8 +8,9 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from conferences.enums import Region
@@ -80,13 +81,16 @@ def email_previews(call):
         if decision is None:
             continue
         template, context = decision_email(decision)
-        previews.append(
-            {
-                "outcome": outcome.label,
-                "subject": render_to_string(f"emails/{template}_subject.txt", context).strip(),
-                "body": render_to_string(f"emails/{template}_body.txt", context),
-            }
-        )
+        with translation.override(decision.application.applicant.preferred_language):
+            previews.append(
+                {
+                    "outcome": outcome.label,
+                    # Plain text, escaped by the page (force_escape): the applicant's own
+                    # words are in it, and the email templates do not escape.
+                    "subject": render_to_string(f"emails/{template}_subject.txt", context),
+                    "body": render_to_string(f"emails/{template}_body.txt", context),
+                }
+            )
     return previews
 
 
@@ -277,6 +281,7 @@ def application_reply(request, public_id):
 
 
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters(*TravellerForm.base_fields)
 def application_traveller(request, public_id):
     application, decision = released_award(request, public_id)
     if decision.reply != Reply.ACCEPTED or application.status != ApplicationStatus.AWARDED:

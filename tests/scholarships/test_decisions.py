@@ -356,6 +356,7 @@ def test_declining_needs_a_tick_then_frees_a_place_for_the_waitlist(released, cl
     offered = refreshed(people["af2"])
     assert offered.status == ApplicationStatus.AWARDED
     assert offered.decision.released_at is None  # held until the coordinator releases it
+    assert offered.status_for_applicant == ApplicationStatus.WAITLISTED  # as they were told
     assert places_to_offer(call) == 0
     assert release_decisions(call, by=coordinator) == 1
     assert OutgoingEmail.objects.filter(template="decision_award").count() == 3
@@ -485,3 +486,67 @@ def test_simultaneous_confirmations_releases_and_replies_each_happen_once(propos
     assert decision.reply == replies[0].reply
     expected = ApplicationStatus.AWARDED if decision.reply == "accepted" else "declined"
     assert refreshed(awardee).status == expected
+
+
+def test_the_email_previews_are_escaped_and_in_their_readers_language(
+    confirmed, coordinator, client
+):
+    call, people = confirmed
+    for application in Decision.objects.filter(outcome="award").values_list(
+        "application__applicant", flat=True
+    ):
+        UserFactory._meta.model.objects.filter(pk=application).update(display_name="<b>Amara</b>")
+    sign_in(client, coordinator)
+
+    page = client.get(reverse("scholarships:call-decisions", kwargs={"slug": call.slug}))
+
+    html = page.content.decode()
+    assert "&lt;b&gt;Amara&lt;/b&gt;" in html and "<b>Amara</b>" not in html
+    # The awardees read French and Chinese: no preview of theirs is in English.
+    previews = page.context["previews"]
+    award = next(preview for preview in previews if preview["outcome"] == "Award")
+    assert "<b>Amara</b>" in award["body"] and not award["body"].startswith("Hello")
+
+
+def test_passport_details_stay_out_of_error_reports(released, client, monkeypatch):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    from scholarships.views import decisions as views
+
+    _call, people = released
+    application = people["af1"]
+    reply_to_award(application, accept=True, by=application.applicant)
+    monkeypatch.setattr(views, "save_traveller_details", lambda *a, **k: 1 / 0)
+    client.raise_request_exception = False
+    sign_in(client, application.applicant)
+
+    response = client.post(
+        reverse("scholarships:application-traveller", kwargs={"public_id": application.public_id}),
+        {
+            "legal_name": "SENTINEL NAME",
+            "nationality": "SN",
+            "date_of_birth": "1990-04-02",
+            "passport_number": "SENTINEL123",
+            "passport_expires_on": "2035-01-01",
+        },
+    )
+
+    assert response.status_code == 500
+    shown = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert "SENTINEL" not in str(dict(shown))
+
+
+def test_a_withdrawn_award_does_not_stop_the_others_lapsing(released, coordinator):
+    from scholarships.services import change_application_status
+
+    _call, people = released
+    change_application_status(people["eu1"], to=ApplicationStatus.WITHDRAWN, by=coordinator)
+    deadline = people["af1"].decision.reply_deadline
+
+    with time_machine.travel(deadline + datetime.timedelta(minutes=1)):
+        assert lapse_unanswered_awards() == 1
+        with pytest.raises(ScholarshipError):
+            reply_to_award(people["eu1"], accept=True, by=people["eu1"].applicant)
+
+    assert refreshed(people["af1"]).status == ApplicationStatus.DECLINED
+    assert refreshed(people["eu1"]).status == ApplicationStatus.WITHDRAWN
