@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -178,6 +179,33 @@ def meeting_export(request, public_id):
     return response
 
 
+def local_time_rows(rows):
+    """The slot finder's rows as (user, [(local time, inside their hours) per candidate]).
+
+    Everyone in a time zone shares the same local times, so each zone's are formatted once
+    (under the active language, as the `date` filter would: "Mon 08:00–09:30")
+    instead of once per person and candidate; only whether a time is inside a person's
+    own hours differs within a zone.
+    """
+    by_zone = {}
+    formatted = []
+    for user, views in rows:
+        if not views:
+            formatted.append((user, []))
+            continue
+        labels = by_zone.get(views[0].zone)
+        if labels is None:
+            labels = by_zone[views[0].zone] = [
+                f"{date_format(view.start, 'D')} {time_format(view.start, 'H:i')}"
+                f"–{time_format(view.end, 'H:i')}"
+                for view in views
+            ]
+        formatted.append(
+            (user, [(label, view.inside) for label, view in zip(labels, views, strict=True)])
+        )
+    return formatted
+
+
 @permission_required(MANAGE, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def meeting_slots(request, public_id):
@@ -212,7 +240,7 @@ def meeting_slots(request, public_id):
         )
         context.update(
             candidates=candidates,
-            rows=rows,
+            rows=local_time_rows(rows),
             travel_gaps=[travel_gaps.get(c.start, []) for c in candidates] if travel_gaps else None,
             travel_known=travel_gaps is not None,
             total=len(rows),

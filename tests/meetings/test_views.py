@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -228,6 +229,49 @@ def test_the_slot_finder_shows_each_participants_local_time(client, before_the_m
     assert (best.start, best.inside, best.total) == (datetime(2026, 3, 23, 12, tzinfo=UTC), 4, 4)
     page = response.content.decode()
     assert "08:00–09:00" in page and "20:00–21:00" in page and "13:00–14:00" in page
+
+
+def cells_of(page, name):
+    """The local times in `name`'s row of the slot finder's table."""
+    row = re.search(rf'<tr><th scope="row">{re.escape(name)}<br>.*?</th>(.*?)</tr>', page, re.S)
+    return re.findall(r"<td>(.*?)</td>", row.group(1))
+
+
+@pytest.mark.parametrize(
+    "language, berlin, new_york",
+    [
+        ("en", ["Fri 13:00–14:00", "Mon 14:00–15:00"], ["Fri 08:00–09:00", "Mon 08:00–09:00"]),
+        ("fr", ["ven 13:00–14:00", "lun 14:00–15:00"], ["ven 08:00–09:00", "lun 08:00–09:00"]),
+    ],
+)
+def test_the_slot_finder_shows_local_times_either_side_of_a_clock_change(
+    client, before_the_meetings, language, berlin, new_york
+):
+    # New York and Manila share only 12:00-13:00 UTC; Berlin moves its clocks on Sunday
+    # 29 March 2026, so the same UTC hour is an hour later there on the Monday.
+    meeting = PrepMeetingFactory(duration_minutes=60)
+    for name, zone in (
+        ("Anna", "Europe/Berlin"),
+        ("Ben", "America/New_York"),
+        ("Chen", "Asia/Manila"),
+    ):
+        InvitationFactory(meeting=meeting, user=UserFactory(time_zone=zone, display_name=name))
+    sign_in(client, UserFactory(coordinator=True, preferred_language=language))
+
+    response = client.get(
+        reverse("meetings:meeting-slots", kwargs={"public_id": meeting.public_id}),
+        {"first_day": "2026-03-27", "last_day": "2026-03-30", "step": 30},
+    )
+
+    starts = [candidate.start for candidate in response.context["candidates"]]
+    assert starts[:2] == [
+        datetime(2026, 3, 27, 12, tzinfo=UTC),
+        datetime(2026, 3, 30, 12, tzinfo=UTC),
+    ]
+    page = response.content.decode()
+    assert cells_of(page, "Anna")[:2] == berlin
+    assert cells_of(page, "Ben")[:2] == new_york
+    assert all(cell.endswith(" 20:00–21:00") for cell in cells_of(page, "Chen")[:2])
 
 
 def test_attendance_and_the_csv_export(client, before_the_meetings):
