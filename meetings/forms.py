@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django import forms
 from django.conf import settings
@@ -14,6 +14,32 @@ from scholarships.models import Call
 from .enums import ANSWERS, GroupKind, MeetingFormat
 from .models import PrepMeeting
 from .services import EDITABLE_FIELDS
+
+
+class WallClockField(forms.DateTimeField):
+    """A date and time as typed, in no time zone yet: the form places it in the meeting's
+    zone, where a time the clocks skip or show twice is refused in words."""
+
+    def to_python(self, value):
+        with timezone.override(UTC):
+            moment = super().to_python(value)
+        return None if moment is None else timezone.make_naive(moment, UTC)
+
+
+def in_zone(wall_clock, zone):
+    """The moment `wall_clock` means in `zone`, or a ValidationError when the clocks skip
+    it (spring) or show it twice (autumn)."""
+    first, second = wall_clock.replace(tzinfo=zone), wall_clock.replace(tzinfo=zone, fold=1)
+    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall_clock:
+        raise forms.ValidationError(
+            _("The clocks skip this time in that time zone. Choose another."), code="gap"
+        )
+    if first.utcoffset() != second.utcoffset():
+        raise forms.ValidationError(
+            _("This time happens twice in that time zone (the clocks go back). Choose another."),
+            code="twice",
+        )
+    return first
 
 
 class MeetingForm(I18nModelForm):
@@ -67,6 +93,7 @@ class MeetingForm(I18nModelForm):
             "capacity",
         ]
         help_texts = {"starts_at": _("In the organiser's time zone, below.")}
+        field_classes = {"starts_at": WallClockField}
         widgets = {
             "address": forms.Textarea(attrs={"rows": 2}),
             "starts_at": forms.DateTimeInput(
@@ -94,9 +121,10 @@ class MeetingForm(I18nModelForm):
         cleaned["time_zone"] = zone_name
         moment = cleaned.get("starts_at")
         if moment is not None:
-            # Django read the input in the active zone; read it again at the organiser's.
-            wall_clock = timezone.make_naive(moment, timezone.get_current_timezone())
-            cleaned["starts_at"] = timezone.make_aware(wall_clock, zoneinfo.ZoneInfo(zone_name))
+            try:
+                cleaned["starts_at"] = in_zone(moment, zoneinfo.ZoneInfo(zone_name))
+            except forms.ValidationError as error:
+                self.add_error("starts_at", error)
         if cleaned.get("format") == MeetingFormat.ONLINE and not cleaned.get("online_link"):
             self.add_error("online_link", _("An online meeting needs a link to join."))
         if cleaned.get("format") == MeetingFormat.IN_PERSON and not (

@@ -187,3 +187,24 @@ def queue_reset_email(user):
         language=user.preferred_language,
         user=user,
     )
+
+
+def accepted_award(call=None, *, covers=None, **application_fields):
+    """An award its awardee accepted (released, replied), on a new application."""
+    from scholarships.enums import Coverage, Outcome, Reply
+    from scholarships.models import Decision
+
+    application = ApplicationFactory(
+        call=call or CallFactory(), status=ApplicationStatus.AWARDED, **application_fields
+    )
+    now = timezone.now()
+    return Decision.objects.create(
+        application=application,
+        outcome=Outcome.AWARD,
+        coverage=Coverage.FULL,
+        covers=list(application.support_requested if covers is None else covers),
+        reply_by=now.date(),
+        reply=Reply.ACCEPTED,
+        replied_at=now,
+        released_at=now,
+    )

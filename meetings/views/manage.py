@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -77,11 +78,13 @@ def meeting_edit(request, public_id):
     if request.method == "POST" and form.is_valid():
         groups, people = form.participants()
         try:
-            change_meeting(meeting, by=request.user, **form.meeting_fields())
+            # The change and the people added are saved together, or neither is.
+            with transaction.atomic():
+                change_meeting(meeting, by=request.user, **form.meeting_fields())
+                add_participants(meeting, groups=groups, people=people)
         except MeetingError as error:
             messages.error(request, str(error))
         else:
-            add_participants(meeting, groups=groups, people=people)
             messages.success(request, _("The meeting is saved. Those invited get the changes."))
         return redirect("meetings:meeting-manage-detail", public_id=meeting.public_id)
     if request.method == "POST":

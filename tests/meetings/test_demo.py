@@ -3,17 +3,14 @@ import pytest
 from meetings.demo import demo_id, load_demo_meetings
 from meetings.enums import MeetingFormat
 from meetings.models import PrepMeeting
-from scholarships.enums import ApplicationStatus
-from tests.factories import ApplicationFactory, CallFactory, UserFactory
+from tests.factories import CallFactory, UserFactory, accepted_award
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_a_meeting_per_region_one_for_all_and_one_at_the_venue_once():
     call = CallFactory()
-    dakar = ApplicationFactory(
-        call=call, status=ApplicationStatus.AWARDED, region="africa", departure_city="Dakar"
-    )
+    dakar = accepted_award(call, region="africa", departure_city="Dakar").application
     coordinator = UserFactory(coordinator=True)
 
     load_demo_meetings(call, by=coordinator)

@@ -27,7 +27,13 @@ from meetings.services import (
 )
 from notifications.models import OutgoingEmail
 from scholarships.enums import ApplicationStatus
-from tests.factories import ApplicationFactory, CallFactory, ConferenceFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    CallFactory,
+    ConferenceFactory,
+    UserFactory,
+    accepted_award,
+)
 
 from .factories import InvitationFactory, PrepMeetingFactory
 
@@ -67,10 +73,12 @@ def test_a_meeting_is_created_with_its_groups_and_people_and_sends_nothing(coord
 
 def test_groups_mean_the_awardees_of_a_call_or_of_one_region():
     call = CallFactory()
-    african = ApplicationFactory(call=call, status=ApplicationStatus.AWARDED, region="africa")
-    european = ApplicationFactory(call=call, status=ApplicationStatus.AWARDED, region="europe")
+    african = accepted_award(call, region="africa").application
+    european = accepted_award(call, region="europe").application
     ApplicationFactory(call=call, status=ApplicationStatus.WAITLISTED, region="africa")
-    ApplicationFactory(status=ApplicationStatus.AWARDED, region="africa")  # another call
+    accepted_award(region="africa")  # another call
+    # Awarded but not accepted (or not even released): not invited, nothing shows through.
+    ApplicationFactory(call=call, status=ApplicationStatus.AWARDED, region="africa")
     meeting = PrepMeetingFactory(conference=call.conference)
     add_participants(meeting, groups=[(GroupKind.REGION_AWARDEES, call, "africa")])
     everyone = meeting.groups.model(meeting=meeting, kind=GroupKind.CALL_AWARDEES, call=call)
@@ -120,7 +128,7 @@ def test_a_group_is_read_again_when_the_invitations_are_sent(before_the_meetings
     call = CallFactory()
     meeting = PrepMeetingFactory(conference=call.conference)
     add_participants(meeting, groups=[(GroupKind.CALL_AWARDEES, call, "")])
-    later = ApplicationFactory(call=call, status=ApplicationStatus.AWARDED)
+    later = accepted_award(call).application
 
     send_invitations(meeting, by=coordinator)
 

@@ -340,3 +340,39 @@ def test_the_edit_form_shows_the_start_at_the_organisers_time(client, before_the
     response = client.get(reverse("meetings:meeting-edit", kwargs={"public_id": meeting.public_id}))
 
     assert 'value="2026-03-24T20:00"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "error", "utc"),
+    [
+        ("2026-03-29T02:30", "The clocks skip this time", None),  # Berlin springs forward
+        ("2026-10-25T02:30", "happens twice", None),  # Berlin falls back
+        ("2026-03-29T03:30", None, datetime(2026, 3, 29, 1, 30, tzinfo=UTC)),
+    ],
+)
+def test_a_start_the_clocks_skip_or_repeat_in_the_meetings_zone_is_refused_in_words(
+    client, before_the_meetings, typed, error, utc
+):
+    # The coordinator lives in New York, where none of these times is special.
+    coordinator = UserFactory(coordinator=True, time_zone="America/New_York")
+    sign_in(client, coordinator)
+
+    response = client.post(
+        reverse("meetings:meeting-create"),
+        {
+            "conference": ConferenceFactory().pk,
+            "title_0": "Getting ready",
+            "format": "online",
+            "online_link": "https://meet.example.org/a",
+            "time_zone": "Europe/Berlin",
+            "starts_at": typed,
+            "duration_minutes": 60,
+        },
+    )
+
+    if error:
+        assert error in str(response.context["form"].errors["starts_at"])
+        assert not PrepMeeting.objects.exists()
+    else:
+        assert response.status_code == 302
+        assert PrepMeeting.objects.get().starts_at == utc

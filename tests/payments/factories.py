@@ -5,7 +5,7 @@ import factory
 from djmoney.money import Money
 
 from payments.models import ExchangeRate, Fund, FundAllocation, PerDiemRate
-from tests.factories import CallFactory
+from tests.factories import CallFactory, accepted_award  # noqa: F401 - accepted_award is re-exported
 
 
 class FundFactory(factory.django.DjangoModelFactory):
@@ -47,27 +47,3 @@ class PerDiemRateFactory(factory.django.DjangoModelFactory):
     city = ""
     daily_rate = Money("190.00", "USD")
     valid_from = date(2028, 1, 1)
-
-
-def accepted_award(call=None, *, covers=None, **application_fields):
-    """An award its awardee accepted (released, replied), on a new application."""
-    from django.utils import timezone
-
-    from scholarships.enums import ApplicationStatus, Coverage, Outcome, Reply
-    from scholarships.models import Decision
-    from tests.factories import ApplicationFactory
-
-    application = ApplicationFactory(
-        call=call or CallFactory(), status=ApplicationStatus.AWARDED, **application_fields
-    )
-    now = timezone.now()
-    return Decision.objects.create(
-        application=application,
-        outcome=Outcome.AWARD,
-        coverage=Coverage.FULL,
-        covers=list(application.support_requested if covers is None else covers),
-        reply_by=now.date(),
-        reply=Reply.ACCEPTED,
-        replied_at=now,
-        released_at=now,
-    )
