@@ -26,7 +26,7 @@ from .forms import (
 )
 from .middleware import has_confirmed_device
 from .models import User
-from .personal_data import erase_account, export_personal_data
+from .personal_data import erase_account, erasure_blockers, export_personal_data
 from .reauth import reauthenticate_first, recently_authenticated
 from .rules import needs_second_factor
 
@@ -172,6 +172,11 @@ def delete_account(request):
     form = ConfirmPasswordForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = request.user
+        reasons = erasure_blockers(user)
+        if reasons:  # before logging out: nothing is changed
+            for reason in reasons:
+                messages.error(request, reason)
+            return redirect("accounts:delete-account")
         logout(request)
         erase_account(user)
         messages.success(request, _("Your account and your personal data are erased."))

@@ -20,12 +20,13 @@ from .enums import (
     ClosingReason,
     DisbursementStatus,
     LedgerKind,
+    LineKind,
 )
 from .errors import MissingExchangeRate, PaymentError
 from .estimates import estimate_lines
-from .ledger import record, set_totals
+from .ledger import in_currency, record, set_totals
 from .models import AwardBudget, BudgetLine, Disbursement, Fund, FundAllocation
-from .money import round_money, with_code, with_currency_fields
+from .money import round_money, totals_by_currency, with_code, with_currency_fields
 from .rates import convert
 
 PERMISSION = "payments.manage_budgets"
@@ -46,6 +47,45 @@ def check_award(decision):
         raise PaymentError(_("Only an accepted award has a travel budget."))
 
 
+def allocation_left(fund, call_id, *, excluding=None):
+    """What `fund` allocated to the call `call_id` minus what the call's budgets paid from
+    this fund commit (leaving out the budget `excluding`), in the fund's currency:
+    negative when over-committed. The caller holds the fund's row lock. Reads only."""
+    currency = fund.amount.currency.code
+    allocated = in_currency(
+        totals_by_currency(FundAllocation.objects.filter(fund=fund, call_id=call_id), "amount"),
+        currency,
+        _("The allocation"),
+    )
+    budgets = AwardBudget.objects.filter(fund=fund, decision__application__call_id=call_id)
+    if excluding is not None:
+        budgets = budgets.exclude(pk=excluding.pk)
+    committed = in_currency(
+        totals_by_currency(budgets, "committed_total"), currency, _("The call's budgets")
+    )
+    return round_money(allocated - committed)
+
+
+def check_allocation_headroom(fund, call_id, committed, *, override_reason, excluding=None):
+    """Refuse a budget that would commit `committed` (Money, in the fund's currency) when
+    that is more than the call has left of its allocation from `fund`, unless
+    `override_reason` says why. Returns the reason given (stripped) if an override was
+    needed, else "". The caller holds the fund's lock and records who overrode."""
+    left = allocation_left(fund, call_id, excluding=excluding)
+    if committed <= left:
+        return ""
+    reason = (override_reason or "").strip()
+    if not reason:
+        raise PaymentError(
+            _(
+                "%(amount)s is more than this call has left of its allocation from %(fund)s "
+                "(%(left)s). Give a reason to override."
+            )
+            % {"amount": with_code(committed), "fund": fund, "left": with_code(left)}
+        )
+    return reason
+
+
 def convert_line(amount, budget, cache=None):
     """`amount` in the budget's fund currency at the budget's rates day, as (Money, the
     conversion's record). A missing rate is a PaymentError naming the pair and day."""
@@ -61,6 +101,7 @@ def create_budget(
     priced_on=None,
     accommodation_provided=False,
     meals_provided=False,
+    override_reason="",
 ):
     """Fill in the estimate: create the travel budget of an accepted award, paid from
     `fund`, with a line for each kind of support the award pays for, estimated from the
@@ -70,7 +111,9 @@ def create_budget(
     fund's currency with the rate of `priced_on` (default today) recorded on the line; a
     ledger entry committing the planned total; an audit entry "budget.created". Raises
     PaymentError when the award is not accepted, already has a budget, the fund gives
-    nothing to its call, or an exchange rate is missing.
+    nothing to its call, an exchange rate is missing, or the planned total is more than
+    the call has left of its allocation from the fund and no `override_reason` says why
+    (kept in the ledger entry and the audit entry, with who overrode: the actor).
     """
     check_permission(by)
     check_award(decision)
@@ -125,6 +168,10 @@ def create_budget(
                     calculation=estimate.calculation,
                 )
             )
+        planned = sum((line.amount_in_fund for line in lines), zero)
+        overridden = check_allocation_headroom(
+            fund, call.pk, planned, override_reason=override_reason
+        )
         try:
             with transaction.atomic():
                 budget.save()
@@ -133,24 +180,27 @@ def create_budget(
         for line in lines:
             line.budget = budget
             line.save()
-        planned = sum((line.amount_in_fund for line in lines), zero)
-        set_totals(
-            budget,
-            kind=LedgerKind.BUDGET_CREATED,
-            actor=by,
-            planned=planned,
-            data={"planned": with_code(planned), "priced_on": priced_on.isoformat()},
-        )
-        log_action(
-            actor=by,
-            action="budget.created",
-            obj=budget,
-            data={"fund": fund.pk, "award": decision.pk, "planned": with_code(planned)},
-        )
+        data = {"planned": with_code(planned), "priced_on": priced_on.isoformat()}
+        audit = {"fund": fund.pk, "award": decision.pk, "planned": with_code(planned)}
+        if overridden:
+            data["override_reason"] = audit["override_reason"] = overridden
+        set_totals(budget, kind=LedgerKind.BUDGET_CREATED, actor=by, planned=planned, data=data)
+        log_action(actor=by, action="budget.created", obj=budget, data=audit)
     return budget
 
 
-def set_budget_line(budget, *, kind, amount, reason, by, quantity=None, line=None, description=""):
+def set_budget_line(
+    budget,
+    *,
+    kind,
+    amount,
+    reason,
+    by,
+    quantity=None,
+    line=None,
+    description="",
+    override_reason="",
+):
     """Change a line's amount (or add a line of `kind`) with a reason.
 
     `amount` is Money in any of the portal's currencies; it is converted to the fund's
@@ -158,9 +208,14 @@ def set_budget_line(budget, *, kind, amount, reason, by, quantity=None, line=Non
     locked; the line saved with its currency and conversion; the budget's totals and a
     ledger entry with the change of commitment; an audit entry "budget.line_changed"
     with the amounts before and after and the reason. Raises PaymentError when the
-    budget is closed, no reason is given, the amount is negative or a rate is missing.
+    kind is not a LineKind, the budget is closed, no reason is given, the amount is
+    negative, a rate is missing, or the budget would commit more than its call has left
+    of its allocation from the fund and no `override_reason` says why (kept in the
+    ledger entry and the audit entry, with who overrode: the actor).
     """
     check_permission(by)
+    if kind not in LineKind.values:
+        raise PaymentError(_("Choose what the line pays for."))
     reason = (reason or "").strip()
     if not reason:
         raise PaymentError(_("Say why the amount changes: the reason is kept in the audit log."))
@@ -220,6 +275,16 @@ def set_budget_line(budget, *, kind, amount, reason, by, quantity=None, line=Non
         except IntegrityError as error:
             raise PaymentError(_("This budget has a line of this kind already.")) from error
         planned = sum((row.amount_in_fund for row in budget.lines.all()), Money(0, budget.currency))
+        committed = budget.committed_for(planned, budget.paid_total)
+        overridden = ""
+        if committed > budget.committed_total:
+            overridden = check_allocation_headroom(
+                budget.fund,
+                budget.decision.application.call_id,
+                committed,
+                override_reason=override_reason,
+                excluding=budget,
+            )
         data = {
             "line": line.pk,
             "kind": line.kind,
@@ -228,6 +293,8 @@ def set_budget_line(budget, *, kind, amount, reason, by, quantity=None, line=Non
             "in_fund": with_code(in_fund),
             "reason": reason,
         }
+        if overridden:
+            data["override_reason"] = overridden
         set_totals(budget, kind=LedgerKind.BUDGET_CHANGED, actor=by, planned=planned, data=data)
         log_action(actor=by, action="budget.line_changed", obj=budget, data=data)
     return line

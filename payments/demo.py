@@ -248,11 +248,18 @@ def load_demo_disbursements(budget, finance, approver):
             continue
         if state == "requested":
             continue
-        approve_disbursement(disbursement, by=approver)
+        approve_disbursement(
+            disbursement, by=approver, override_reason="Demo: approved beyond the budget"
+        )
         if state == "approved":
             continue
         pay_disbursement(
-            disbursement, by=finance, paid_on=paid_on, method=method, reference=f"DEMO-{index}"
+            disbursement,
+            by=finance,
+            paid_on=paid_on,
+            method=method,
+            reference=f"DEMO-{index}",
+            override_reason="Demo: paid beyond the budget at the day's rate",
         )
         if state == "reconciled":
             receipt = SimpleUploadedFile(

@@ -10,13 +10,14 @@ import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
 from accounts.audit import log_action
 from scholarships.uploads import validate_document
 
-from .budgets import check_permission
+from .budgets import allocation_left, check_permission
 from .enums import (
     DISBURSEMENT_TRANSITIONS,
     LIVE,
@@ -71,20 +72,30 @@ def _held(queryset, currency, what):
 
 def limits_exceeded(budget, fund, amount_in_fund, *, excluding=None):
     """The limits that `amount_in_fund` more would break, as translated sentences: the
-    award's remaining budget (planned − live disbursements) and the fund's available
-    money (amount − approved and paid). The caller holds the locks. Reads only."""
+    award's remaining budget (planned − live disbursements), the fund's available
+    money (amount − approved and paid) and, beyond the award's budget (which then
+    commits more), what its call has left of its allocation from the fund. The caller
+    holds the locks. Reads only."""
     currency = budget.currency
     live = Disbursement.objects.filter(budget=budget, status__in=LIVE)
     reserved = Disbursement.objects.filter(fund=fund, status__in=RESERVED)
     if excluding is not None:
         live, reserved = live.exclude(pk=excluding.pk), reserved.exclude(pk=excluding.pk)
-    left_in_budget = budget.planned_total - _held(live, currency, "The award")
-    left_in_fund = fund.amount - _held(reserved, currency, "The fund")
+    held = _held(live, currency, _("The award"))
+    left_in_budget = budget.planned_total - held
+    left_in_fund = fund.amount - _held(reserved, currency, _("The fund"))
     broken = []
     if amount_in_fund > left_in_budget:
         broken.append(
             _("the award has %(left)s left in its budget") % {"left": with_code(left_in_budget)}
         )
+        call_id = budget.decision.application.call_id
+        left_in_call = allocation_left(fund, call_id, excluding=budget) - held
+        if amount_in_fund > left_in_call:
+            broken.append(
+                _("the call has %(left)s left of its allocation from this fund")
+                % {"left": with_code(left_in_call)}
+            )
     if amount_in_fund > left_in_fund:
         broken.append(
             _("the fund has %(left)s left to pay out") % {"left": with_code(left_in_fund)}
@@ -92,19 +103,11 @@ def limits_exceeded(budget, fund, amount_in_fund, *, excluding=None):
     return broken
 
 
-def _check_limits(budget, fund, disbursement, *, override_reason, by):
-    broken = limits_exceeded(budget, fund, disbursement.amount_in_fund, excluding=disbursement)
-    if not broken:
-        return False
-    reason = (override_reason or "").strip() or disbursement.override_reason
-    if not reason:
-        raise PaymentError(
-            _("%(amount)s is more than allowed: %(limits)s. Give a reason to override.")
-            % {"amount": with_code(disbursement.amount_in_fund), "limits": "; ".join(broken)}
-        )
-    if (override_reason or "").strip():
-        disbursement.override_by, disbursement.override_reason = by, override_reason.strip()
-    return True
+def _beyond_limits(amount, broken):
+    return _("%(amount)s is more than allowed: %(limits)s. Give a reason to override.") % {
+        "amount": with_code(amount),
+        "limits": "; ".join(broken),
+    }
 
 
 def request_disbursement(
@@ -166,9 +169,13 @@ def request_disbursement(
         )
         if conversion.money.amount <= 0:
             raise PaymentError(_("A disbursement must be more than zero."))
-        overridden = _check_limits(
-            budget, fund, disbursement, override_reason=override_reason, by=by
-        )
+        broken = limits_exceeded(budget, fund, disbursement.amount_in_fund)
+        reason = (override_reason or "").strip()
+        if broken:
+            if not reason:
+                raise PaymentError(_beyond_limits(disbursement.amount_in_fund, broken))
+            disbursement.override_by, disbursement.override_reason = by, reason
+        overridden = bool(broken)
         try:
             with transaction.atomic():
                 disbursement.save()
@@ -193,11 +200,14 @@ def request_disbursement(
 def approve_disbursement(disbursement, *, by, override_reason=""):
     """Approve a requested disbursement: by another finance user than the requester.
 
-    Checks again, under the fund's lock, that it fits the award's remaining budget and
-    the fund's available money (or carries an override, or `override_reason` gives
-    one): of two approvals racing for a fund's last money, one passes. Side effects:
-    the rows locked; approver and time saved; a ledger entry "approved"; an audit
-    entry. Raises PaymentError (own request, not requested, beyond the limits).
+    Checks again, under the fund's lock, that it fits the award's remaining budget, its
+    call's allocation and the fund's available money: of two approvals racing for a
+    fund's last money, one passes. Beyond a limit the approver gives their own
+    `override_reason` (the requester's does not count for them: four eyes), recorded
+    apart from the requester's (`approval_override_by`/`_reason`), in the ledger entry
+    and in the audit entry. Side effects: the rows locked; approver and time saved; a
+    ledger entry "approved"; an audit entry. Raises PaymentError (own request, not
+    requested, beyond the limits without the approver's reason).
     """
     check_permission(by, PERMISSION)
     with transaction.atomic():
@@ -207,14 +217,31 @@ def approve_disbursement(disbursement, *, by, override_reason=""):
                 _("You requested this disbursement: another finance administrator approves it.")
             )
         _move(disbursement, DisbursementStatus.APPROVED)
-        overridden = _check_limits(
-            budget, fund, disbursement, override_reason=override_reason, by=by
-        )
+        broken = limits_exceeded(budget, fund, disbursement.amount_in_fund, excluding=disbursement)
+        reason = (override_reason or "").strip()
+        if broken and not reason:
+            message = _beyond_limits(disbursement.amount_in_fund, broken)
+            if disbursement.override_reason:
+                message = " ".join(
+                    [message, _("The requester's reason is theirs: the approver gives their own.")]
+                )
+            raise PaymentError(message)
+        if broken:
+            disbursement.approval_override_by = by
+            disbursement.approval_override_reason = reason
         disbursement.approved_by, disbursement.approved_at = by, timezone.now()
         disbursement.save(
-            update_fields=["status", "approved_by", "approved_at", "override_by", "override_reason"]
+            update_fields=[
+                "status",
+                "approved_by",
+                "approved_at",
+                "approval_override_by",
+                "approval_override_reason",
+            ]
         )
-        data = {"in_fund": with_code(disbursement.amount_in_fund), "override": overridden}
+        data = {"in_fund": with_code(disbursement.amount_in_fund), "override": bool(broken)}
+        if broken:
+            data["override_reason"] = reason
         record(
             kind=LedgerKind.APPROVED, budget=budget, actor=by, disbursement=disbursement, data=data
         )
@@ -222,16 +249,20 @@ def approve_disbursement(disbursement, *, by, override_reason=""):
     return disbursement
 
 
-def pay_disbursement(disbursement, *, by, paid_on, method, reference=""):
+def pay_disbursement(disbursement, *, by, paid_on, method, reference="", override_reason=""):
     """Record that an approved disbursement was paid: on `paid_on`, by `method`
     (a PaymentMethod), with the bank's, the operator's or the ticket's `reference`.
 
     Paid once: of twenty clicks or twenty people at once, the first pays and the others
     are told it is paid already. The amount is converted again with the rate of the day
-    it was paid (recorded), since that is what left the fund. Side effects: the rows
-    locked; the disbursement saved with its amount in the fund's currency; the budget's
-    paid total (and its commitment, if an override paid beyond the plan) with a ledger
-    entry "paid"; an audit entry.
+    it was paid (recorded), since that is what left the fund, and the limits are checked
+    again with that amount: beyond the award's budget, its call's allocation or the
+    fund's available money, the payer gives an `override_reason` (recorded as
+    `payment_override_by`/`_reason`, in the ledger and audit entries), unless the
+    approver overrode for this disbursement and the amount did not grow since.
+    Side effects: the rows locked; the disbursement saved with its amount in the fund's
+    currency; the budget's paid total (and its commitment, if an override paid beyond
+    the plan) with a ledger entry "paid"; an audit entry.
     """
     check_permission(by, PERMISSION)
     if method not in PaymentMethod.values:
@@ -239,12 +270,35 @@ def pay_disbursement(disbursement, *, by, paid_on, method, reference=""):
     if paid_on > timezone.localdate():
         raise PaymentError(_("A payment cannot be recorded before the day it is made."))
     with transaction.atomic():
-        _fund, budget, disbursement = _lock(disbursement)
+        fund, budget, disbursement = _lock(disbursement)
         _move(disbursement, DisbursementStatus.PAID)
         try:
             conversion = convert(disbursement.amount, budget.currency, paid_on)
         except MissingExchangeRate as error:
             raise PaymentError(str(error)) from error
+        broken = limits_exceeded(budget, fund, conversion.money, excluding=disbursement)
+        reason = (override_reason or "").strip()
+        # The approver's override covers what they approved, not what a rate added since.
+        approved_beyond = (
+            disbursement.approval_override_by_id is not None
+            and conversion.money <= disbursement.amount_in_fund
+        )
+        if broken and not reason and not approved_beyond:
+            raise PaymentError(
+                _(
+                    "Paid on %(date)s, %(amount)s is more than allowed: %(limits)s. "
+                    "Give a reason to override."
+                )
+                % {
+                    "date": date_format(paid_on),
+                    "amount": with_code(conversion.money),
+                    "limits": "; ".join(broken),
+                }
+            )
+        overridden = bool(broken and reason)
+        if overridden:
+            disbursement.payment_override_by = by
+            disbursement.payment_override_reason = reason
         disbursement.amount_in_fund = conversion.money
         disbursement.conversion = conversion.as_record()
         disbursement.paid_by, disbursement.paid_on = by, paid_on
@@ -259,19 +313,24 @@ def pay_disbursement(disbursement, *, by, paid_on, method, reference=""):
                 "paid_on",
                 "method",
                 "reference",
+                "payment_override_by",
+                "payment_override_reason",
             )
         )
         paid = _held(
             Disbursement.objects.filter(budget=budget, status__in=SPENT),
             budget.currency,
-            "The award",
+            _("The award"),
         )
         data = {
             "amount": with_code(disbursement.amount),
             "in_fund": with_code(disbursement.amount_in_fund),
             "method": method,
             "paid_on": paid_on.isoformat(),
+            "override": overridden,
         }
+        if overridden:
+            data["override_reason"] = reason
         set_totals(
             budget,
             kind=LedgerKind.PAID,

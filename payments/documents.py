@@ -20,7 +20,8 @@ from . import letters
 
 
 class DocumentUnavailable(Exception):
-    """The document cannot be made for this award yet (no accepted award, no travel details)."""
+    """The document cannot be made for this award (no accepted award, no travel details
+    yet, or the application was anonymised: nobody left to address it to)."""
 
 
 @dataclass(frozen=True)
@@ -42,11 +43,18 @@ def conference_details(conference):
     )
 
 
+def is_anonymised(application):
+    """After the retention period or the person's erasure: no name, no language, no one."""
+    return application.applicant_id is None or application.anonymised_at is not None
+
+
 def accepted_award(application):
-    """The application's award if it was released and accepted, else None."""
+    """The application's award if it was released and accepted (and the application not
+    anonymised), else None."""
     decision = getattr(application, "decision", None)
     if (
-        decision is None
+        is_anonymised(application)
+        or decision is None
         or decision.outcome != Outcome.AWARD
         or decision.released_at is None
         or decision.reply != Reply.ACCEPTED
@@ -163,11 +171,15 @@ def visa_letter_data(application, *, issued_on=None):
     )
 
 
-def awards_of_call(call):
-    """The call's awards still standing (released or not; declined and lapsed left out)."""
+def awards_of_call(call, *, anonymised=False):
+    """The call's awards still standing (released or not; declined and lapsed left out).
+    Anonymised ones only with `anonymised`: a sheet of people has nobody left to name
+    for them, while a summary of money without names keeps them, or it would not add up."""
+    applications = Application.objects.filter(call=call, decision__outcome=Outcome.AWARD)
+    if not anonymised:
+        applications = applications.filter(applicant__isnull=False, anonymised_at__isnull=True)
     applications = (
-        Application.objects.filter(call=call, decision__outcome=Outcome.AWARD)
-        .exclude(decision__reply__in=[Reply.DECLINED, Reply.EXPIRED])
+        applications.exclude(decision__reply__in=[Reply.DECLINED, Reply.EXPIRED])
         .select_related("applicant", "traveller", "decision", "call__conference")
         .order_by("pk")
     )
@@ -205,7 +217,7 @@ def per_diem_sheet_data(call, *, language, issued_on=None):
 def budget_summary_data(call, *, language, issued_on=None):
     rows = []
     with translation.override(language):
-        for application in awards_of_call(call):
+        for application in awards_of_call(call, anonymised=True):
             budget = budget_of(application.decision)
             rows.append(
                 letters.BudgetRow(

@@ -94,6 +94,11 @@ class BudgetCreateForm(forms.Form):
     meals_provided = forms.BooleanField(
         label=_("Meals provided on conference days"), required=False
     )
+    override_reason = forms.CharField(
+        label=_("Reason to go beyond the call's allocation (only if needed)"),
+        max_length=500,
+        required=False,
+    )
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,6 +121,11 @@ class BudgetLineForm(forms.Form):
     )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     reason = forms.CharField(label=_("Why"), max_length=500)
+    override_reason = forms.CharField(
+        label=_("Reason to go beyond the call's allocation (only if needed)"),
+        max_length=500,
+        required=False,
+    )
 
 
 class CloseBudgetForm(forms.Form):
@@ -155,6 +165,11 @@ class PayForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
     method = forms.ChoiceField(label=_("Paid by"), choices=PaymentMethod.choices)
     reference = forms.CharField(label=_("Reference"), max_length=200, required=False)
+    override_reason = forms.CharField(
+        label=_("Reason to go beyond the award's budget or the fund (only if needed)"),
+        max_length=500,
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

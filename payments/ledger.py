@@ -9,6 +9,7 @@ their transactions, with the fund and budget rows locked.
 from collections import defaultdict
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 from djmoney.money import Money
 
 from .enums import SPENT
@@ -19,11 +20,13 @@ from .money import currency_code, round_money, with_code, with_currency_fields
 
 def in_currency(totals, currency, what):
     """The one total of `totals` ({code: Money}) in `currency`, zero if none; any total in
-    another currency is an error, never added."""
+    another currency is an error, never added. `what` names the whole, translated
+    ("The award"), for the message."""
     others = sorted(code for code in totals if code != currency)
     if others:
         raise PaymentError(
-            f"{what} has amounts in {', '.join(others)}, not only in the fund's {currency}."
+            _("%(what)s has amounts in %(others)s, not only in the fund's %(currency)s.")
+            % {"what": what, "others": ", ".join(others), "currency": currency}
         )
     return totals.get(currency, Money(0, currency))
 
@@ -35,7 +38,10 @@ def set_totals(budget, *, kind, actor, planned=None, paid=None, disbursement=Non
     currency = budget.currency
     for money in (planned, paid):
         if money is not None and currency_code(money.currency) != currency:
-            raise PaymentError(f"A budget's totals are in its fund's currency ({currency}).")
+            raise PaymentError(
+                _("A budget's totals are in its fund's currency (%(currency)s).")
+                % {"currency": currency}
+            )
     before_committed, before_paid = budget.committed_total, budget.paid_total
     if planned is not None:
         budget.planned_total = planned

@@ -4,6 +4,7 @@ two currencies."""
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 from djmoney.money import Money
 
 from .enums import RESERVED, SPENT
@@ -56,7 +57,10 @@ def _sums(queryset, key, field):
     sums = {}
     for row_key, currency, total in rows:
         if row_key in sums:
-            raise PaymentError(f"{key} {row_key} has {field} in more than one currency.")
+            raise PaymentError(
+                _("%(key)s %(value)s has %(field)s in more than one currency.")
+                % {"key": key, "value": row_key, "field": field}
+            )
         sums[row_key] = Money(total, currency)
     return sums
 
@@ -85,7 +89,10 @@ def _sums_of(queryset, key, **aggregates):
                 continue  # no row of this key passed this aggregate's filter
             if row_key in sums:
                 if sums[row_key].currency.code != currency:
-                    raise PaymentError(f"{key} {row_key} has amounts in more than one currency.")
+                    raise PaymentError(
+                        _("%(key)s %(value)s has amounts in more than one currency.")
+                        % {"key": key, "value": row_key}
+                    )
                 sums[row_key] += Money(total, currency)
             else:
                 sums[row_key] = Money(total, currency)
@@ -96,7 +103,9 @@ def _in_fund_currency(sums, fund):
     currency = fund.amount.currency.code
     money = sums.get(fund.pk, Money(0, currency))
     if money.currency.code != currency:
-        raise PaymentError(f"Fund {fund.pk} has amounts in another currency than its own.")
+        raise PaymentError(
+            _("Fund %(fund)s has amounts in another currency than its own.") % {"fund": fund.pk}
+        )
     return money
 
 
@@ -209,7 +218,9 @@ def finance_report(group):
     totals = {}
     for row_key, planned_in, committed_in, paid_in, *values in rows:
         if not planned_in == committed_in == paid_in:
-            raise PaymentError(f"Budgets of {row_key} have totals in several currencies.")
+            raise PaymentError(
+                _("Budgets of %(group)s have totals in several currencies.") % {"group": row_key}
+            )
         totals[(row_key, planned_in)] = values
     allocated = {}
     if group in ("fund", "call"):

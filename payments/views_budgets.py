@@ -172,6 +172,7 @@ def budget_line(request, public_id):
             quantity=data["quantity"],
             reason=data["reason"],
             description=data["description"],
+            override_reason=data["override_reason"],
             line=line,
             by=request.user,
         )

@@ -69,6 +69,8 @@ def disbursement_for(public_id):
             "reconciled_by",
             "cancelled_by",
             "override_by",
+            "approval_override_by",
+            "payment_override_by",
         ),
         public_id=public_id,
     )

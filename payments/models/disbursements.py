@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from djmoney.settings import CURRENCY_CHOICES
@@ -86,6 +87,18 @@ class Disbursement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     override_reason = models.TextField(_("why the limit was overridden"), blank=True)
+    # The requester's override above is theirs: an approver who lets it go beyond a limit
+    # gives their own reason, and so does a payer when the day's rate takes it further.
+    approval_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approval_override_reason = models.TextField(
+        _("why the approver overrode the limit"), blank=True
+    )
+    payment_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payment_override_reason = models.TextField(_("why the payer overrode the limit"), blank=True)
 
     class Meta:
         verbose_name = _("disbursement")
@@ -128,6 +141,16 @@ class Disbursement(models.Model):
                 condition=models.Q(override_by__isnull=True) | ~models.Q(override_reason=""),
                 name="disbursement_override_has_reason",
             ),
+            models.CheckConstraint(
+                condition=models.Q(approval_override_by__isnull=True)
+                | ~models.Q(approval_override_reason=""),
+                name="disbursement_approval_override_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(payment_override_by__isnull=True)
+                | ~models.Q(payment_override_reason=""),
+                name="disbursement_payment_override_has_reason",
+            ),
             # A double click or a replayed form finds the live disbursement of its key.
             models.UniqueConstraint(
                 fields=["idempotency_key"],
@@ -150,10 +173,10 @@ class Disbursement(models.Model):
 
 class LedgerEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise PaymentError("Ledger entries cannot be changed.")
+        raise PaymentError(gettext("Ledger entries cannot be changed."))
 
     def delete(self):
-        raise PaymentError("Ledger entries cannot be deleted.")
+        raise PaymentError(gettext("Ledger entries cannot be deleted."))
 
 
 class LedgerEntry(models.Model):
@@ -197,8 +220,8 @@ class LedgerEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise PaymentError("Ledger entries cannot be changed.")
+            raise PaymentError(gettext("Ledger entries cannot be changed."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise PaymentError("Ledger entries cannot be deleted.")
+        raise PaymentError(gettext("Ledger entries cannot be deleted."))

@@ -247,3 +247,101 @@ def test_closing_a_budget_releases_what_was_not_paid(funded, finance):
     )
     with pytest.raises(PaymentError, match="closed"):
         set_budget_line(budget, kind="other", amount=Money("1", "USD"), reason="x", by=finance)
+
+
+def test_a_budget_beyond_the_calls_allocation_needs_an_override_with_a_reason(funded, finance):
+    call, fund = funded
+    FundAllocationFactory(call=CallFactory(), fund=fund, amount=Money("2000.00", "USD"))
+    award = accepted_award(call, covers=["registration"])
+    create_budget(award, fund=fund, by=finance, priced_on=PRICED_ON)
+    # 750 of 8,000: ten budgets of 750 commit 7,500; the eleventh would make 8,250.
+    for _number in range(9):
+        create_budget(
+            accepted_award(call, covers=["registration"]),
+            fund=fund,
+            by=finance,
+            priced_on=PRICED_ON,
+        )
+    one_more = accepted_award(call, covers=["registration"])
+
+    with pytest.raises(PaymentError) as refused:
+        create_budget(one_more, fund=fund, by=finance, priced_on=PRICED_ON)
+    assert str(refused.value) == (
+        f"750.00 USD is more than this call has left of its allocation from {fund} "
+        "(500.00 USD). Give a reason to override."
+    )
+    assert not AwardBudget.objects.filter(decision=one_more).exists()
+    # The fund has 2,500 free, but 2,000 of it is another call's.
+    assert fund_balance(fund).free == Money("2500.00", "USD")
+
+    budget = create_budget(
+        one_more, fund=fund, by=finance, priced_on=PRICED_ON, override_reason="Donor top-up agreed"
+    )
+    entry = LedgerEntry.objects.get(budget=budget)
+    assert (entry.actor, entry.data["override_reason"]) == (finance, "Donor top-up agreed")
+    audit = AuditEntry.objects.get(action="budget.created", object_id=str(budget.public_id))
+    assert (audit.actor, audit.data["override_reason"]) == (finance, "Donor top-up agreed")
+
+
+def test_raising_a_line_beyond_the_calls_allocation_needs_an_override(funded, finance):
+    call, fund = funded
+    budget = create_budget(
+        accepted_award(call, covers=["registration"]), fund=fund, by=finance, priced_on=PRICED_ON
+    )
+    line = budget.lines.get()
+
+    with pytest.raises(PaymentError, match=r"8001.00 USD is more than this call has left"):
+        set_budget_line(
+            budget,
+            kind="registration",
+            line=line,
+            amount=Money("8001.00", "USD"),
+            reason="Late fee",
+            by=finance,
+        )
+    budget.refresh_from_db()
+    assert budget.planned_total == Money("750.00", "USD")
+    assert fund_balance(fund).free == Money("7250.00", "USD")
+
+    set_budget_line(  # within the allocation: no reason needed
+        budget,
+        kind="registration",
+        line=line,
+        amount=Money("8000.00", "USD"),
+        reason="Late fee",
+        by=finance,
+    )
+    set_budget_line(
+        budget,
+        kind="other",
+        amount=Money("10.00", "USD"),
+        reason="Taxi",
+        by=finance,
+        override_reason="Donor agreed by email",
+    )
+    entry = LedgerEntry.objects.filter(kind=LedgerKind.BUDGET_CHANGED).order_by("pk").last()
+    assert (entry.actor, entry.data["override_reason"]) == (finance, "Donor agreed by email")
+    assert fund_balance(fund).free == Money("-10.00", "USD")
+    # Lowering a line of an over-committed budget needs no reason.
+    set_budget_line(
+        budget,
+        kind="registration",
+        line=line,
+        amount=Money("7000.00", "USD"),
+        reason="Refund of the late fee",
+        by=finance,
+    )
+
+
+def test_a_line_of_an_unknown_kind_is_refused_before_the_database(funded, finance):
+    call, fund = funded
+    budget = create_budget(
+        accepted_award(call, covers=["registration"]), fund=fund, by=finance, priced_on=PRICED_ON
+    )
+
+    with pytest.raises(PaymentError) as refused:
+        set_budget_line(
+            budget, kind="champagne", amount=Money("10", "USD"), reason="Party", by=finance
+        )
+    assert str(refused.value) == "Choose what the line pays for."
+    assert budget.lines.count() == 1

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from djmoney.money import Money
 
+from accounts.audit import AuditEntry
 from payments.budgets import close_budget, create_budget
 from payments.disbursements import (
     approve_disbursement,
@@ -44,10 +45,10 @@ def people():
     return UserFactory(finance=True), UserFactory(finance=True)
 
 
-def make_budget(fund, call, by, covers=("registration",)):
+def make_budget(fund, call, by, covers=("registration",), **kwargs):
     """A budget of 750 USD (the conference's registration fee) for a new accepted award."""
     return create_budget(
-        accepted_award(call, covers=list(covers)), fund=fund, by=by, priced_on=PRICED_ON
+        accepted_award(call, covers=list(covers)), fund=fund, by=by, priced_on=PRICED_ON, **kwargs
     )
 
 
@@ -211,7 +212,8 @@ def test_beyond_the_award_budget_needs_an_override_with_a_reason(budget, people)
     over = request(budget, asks, amount="80.00", override_reason="Late registration fee")
 
     assert (over.override_by, over.override_reason) == (asks, "Late registration fee")
-    approve_disbursement(over, by=approves)  # the approver sees the override and accepts it
+    approve_disbursement(over, by=approves, override_reason="Fee confirmed by the organisers")
+    # The approver's override covers the payment of what they approved.
     pay_disbursement(over, by=approves, paid_on=PAID_ON, method="purchased")
     budget.refresh_from_db()
     assert (budget.planned_total, budget.paid_total, budget.committed_total) == (
@@ -226,7 +228,8 @@ def test_an_approval_beyond_the_fund_needs_an_override(people):
     call = CallFactory()
     fund = FundFactory(amount=Money("1000.00", "USD"))
     FundAllocationFactory(fund=fund, call=call, amount=Money("1000.00", "USD"))
-    first, second = make_budget(fund, call, asks), make_budget(fund, call, asks)
+    first = make_budget(fund, call, asks)
+    second = make_budget(fund, call, asks, override_reason="Second awardee, donor agreed")
     one, two = request(first, asks, amount="600.00"), request(second, asks, amount="600.00")
     approve_disbursement(one, by=approves)
 
@@ -235,7 +238,9 @@ def test_an_approval_beyond_the_fund_needs_an_override(people):
     approve_disbursement(two, by=approves, override_reason="Donor agreed by email on 3 June")
 
     two.refresh_from_db()
-    assert (two.status, two.override_by) == (DisbursementStatus.APPROVED, approves)
+    assert (two.status, two.approval_override_by) == (DisbursementStatus.APPROVED, approves)
+    assert two.approval_override_reason == "Donor agreed by email on 3 June"
+    assert (two.override_by, two.override_reason) == (None, "")
 
 
 def test_a_disbursement_in_another_currency_is_converted_with_the_rate_of_each_day(budget, people):
@@ -389,7 +394,7 @@ def test_two_approvals_racing_for_the_last_money_of_a_fund_cannot_both_pass():
     call = CallFactory()
     fund = FundFactory(amount=Money("1000.00", "USD"))
     FundAllocationFactory(fund=fund, call=call, amount=Money("1000.00", "USD"))
-    budgets = [make_budget(fund, call, asks) for _ in range(2)]
+    budgets = [make_budget(fund, call, asks, override_reason="Two awardees") for _ in range(2)]
     requests = [request(budget, asks, amount="600.00") for budget in budgets]
 
     approved, refused = race(2, lambda index: approve_disbursement(requests[index], by=approves))
@@ -516,3 +521,164 @@ def test_the_check_ledger_command_says_whether_the_ledger_adds_up(budget, capsys
         with pytest.raises(CommandError, match="disbursements paid 0.00 USD, recorded 1.00 USD"):
             call_command("check_ledger")
         raise Rollback
+
+
+def test_a_rate_move_before_payment_beyond_the_budget_needs_the_payers_reason(budget, people):
+    asks, approves = people
+    ExchangeRateFactory(
+        from_currency="USD", to_currency="KES", rate=Decimal("130.00"), valid_on=date(2026, 10, 1)
+    )
+    ExchangeRateFactory(
+        from_currency="USD", to_currency="KES", rate=Decimal("100.00"), valid_on=PAID_ON
+    )
+    # 97,500 KES is the whole budget (750 USD) on the day it is asked for and approved…
+    disbursement = request(budget, asks, amount="97500", currency="KES", on=date(2026, 10, 5))
+    assert disbursement.amount_in_fund == Money("750.00", "USD")
+    approve_disbursement(disbursement, by=approves)
+
+    # …and 975 USD on the day it is paid: more than the award's budget.
+    with pytest.raises(PaymentError) as refused:
+        pay_disbursement(disbursement, by=approves, paid_on=PAID_ON, method="mobile_money")
+    assert "975.00 USD is more than allowed: the award has 750.00 USD left in its budget" in str(
+        refused.value
+    )
+    assert "Give a reason to override." in str(refused.value)
+    disbursement.refresh_from_db()
+    assert (disbursement.status, disbursement.amount_in_fund) == (
+        DisbursementStatus.APPROVED,
+        Money("750.00", "USD"),
+    )
+    assert not LedgerEntry.objects.filter(kind=LedgerKind.PAID).exists()
+
+    pay_disbursement(
+        disbursement,
+        by=approves,
+        paid_on=PAID_ON,
+        method="mobile_money",
+        override_reason="The shilling fell; the awardee is already travelling",
+    )
+    disbursement.refresh_from_db()
+    assert disbursement.status == DisbursementStatus.PAID
+    assert (disbursement.payment_override_by, disbursement.payment_override_reason) == (
+        approves,
+        "The shilling fell; the awardee is already travelling",
+    )
+    entry = LedgerEntry.objects.get(kind=LedgerKind.PAID)
+    assert (entry.actor, entry.data["override"], entry.data["override_reason"]) == (
+        approves,
+        True,
+        "The shilling fell; the awardee is already travelling",
+    )
+    assert AuditEntry.objects.get(action="disbursement.paid").data["override_reason"] == (
+        "The shilling fell; the awardee is already travelling"
+    )
+    budget.refresh_from_db()
+    assert (budget.paid_total, budget.committed_total) == (
+        Money("975.00", "USD"),
+        Money("975.00", "USD"),
+    )
+
+
+def test_an_approvers_override_does_not_cover_what_a_rate_adds_before_payment(budget, people):
+    asks, approves = people
+    ExchangeRateFactory(
+        from_currency="USD", to_currency="KES", rate=Decimal("100.00"), valid_on=date(2026, 10, 1)
+    )
+    ExchangeRateFactory(
+        from_currency="USD", to_currency="KES", rate=Decimal("80.00"), valid_on=PAID_ON
+    )
+    disbursement = request(
+        budget, asks, amount="80000", currency="KES", on=date(2026, 10, 5), override_reason="Visa"
+    )
+    approve_disbursement(disbursement, by=approves, override_reason="Visa fee rose")
+
+    with pytest.raises(PaymentError, match="1000.00 USD is more than allowed"):
+        pay_disbursement(disbursement, by=approves, paid_on=PAID_ON, method="mobile_money")
+    assert Disbursement.objects.get(pk=disbursement.pk).status == DisbursementStatus.APPROVED
+
+
+def test_the_approver_cannot_inherit_the_requesters_override(budget, people):
+    asks, approves = people
+    over = request(budget, asks, amount="800.00", override_reason="Late registration fee")
+
+    with pytest.raises(PaymentError) as refused:
+        approve_disbursement(over, by=approves)
+    assert str(refused.value) == (
+        "800.00 USD is more than allowed: the award has 750.00 USD left in its budget. "
+        "Give a reason to override. "
+        "The requester's reason is theirs: the approver gives their own."
+    )
+    assert Disbursement.objects.get(pk=over.pk).status == DisbursementStatus.REQUESTED
+    with pytest.raises(PaymentError):
+        approve_disbursement(over, by=approves, override_reason="   ")
+
+    approve_disbursement(over, by=approves, override_reason="Organisers confirmed the fee")
+    over.refresh_from_db()
+    # Two people, two reasons, each kept with its author.
+    assert (over.override_by, over.override_reason) == (asks, "Late registration fee")
+    assert (over.approval_override_by, over.approval_override_reason) == (
+        approves,
+        "Organisers confirmed the fee",
+    )
+    entry = LedgerEntry.objects.get(kind=LedgerKind.APPROVED)
+    assert (entry.actor, entry.data["override_reason"]) == (
+        approves,
+        "Organisers confirmed the fee",
+    )
+    audit = AuditEntry.objects.get(action="disbursement.approved")
+    assert (audit.actor, audit.data["override_reason"]) == (
+        approves,
+        "Organisers confirmed the fee",
+    )
+
+
+def test_the_database_refuses_an_approvers_override_without_a_reason(budget, people):
+    disbursement = request(budget, people[0])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Disbursement.objects.filter(pk=disbursement.pk).update(approval_override_by=people[1])
+
+
+def test_beyond_the_award_budget_the_calls_allocation_is_a_limit_too(people):
+    asks, approves = people
+    call = CallFactory()
+    fund = FundFactory(amount=Money("10000.00", "USD"))
+    FundAllocationFactory(fund=fund, call=call, amount=Money("800.00", "USD"))
+    budget = make_budget(fund, call, asks)  # 750 of the call's 800
+
+    with pytest.raises(PaymentError) as refused:
+        request(budget, asks, amount="900.00")
+    assert str(refused.value) == (
+        "900.00 USD is more than allowed: the award has 750.00 USD left in its budget; "
+        "the call has 800.00 USD left of its allocation from this fund. "
+        "Give a reason to override."
+    )
+    request(budget, asks, amount="790.00", override_reason="Fee rose")  # within the call's
+    assert Disbursement.objects.get().override_reason == "Fee rose"
+
+
+def test_a_total_in_another_currency_is_refused_with_a_translated_message(
+    budget, people, monkeypatch
+):
+    """The message goes through gettext whole, with named placeholders (a translator may
+    reorder them), and so does the name of what holds the amounts."""
+    from payments import disbursements, ledger
+
+    asked = []
+
+    def gettext(message):
+        asked.append(message)
+        return f"«{message}»"
+
+    monkeypatch.setattr(ledger, "_", gettext)
+    monkeypatch.setattr(disbursements, "_", gettext)
+    # A payment recorded in euros in a dollar fund: the services never do this.
+    paid = request(budget, people[0])
+    Disbursement.objects.filter(pk=paid.pk).update(amount_in_fund_currency="EUR")
+
+    with pytest.raises(PaymentError) as refused:
+        request(budget, people[0], amount="1.00")
+    # gettext was asked for the sentence with its named placeholders, then filled in.
+    assert "%(what)s has amounts in %(others)s, not only in the fund's %(currency)s." in asked
+    assert "The award" in asked
+    assert str(refused.value) == "««The award» has amounts in EUR, not only in the fund's USD.»"
+    Disbursement.objects.filter(pk=paid.pk).update(amount_in_fund_currency="USD")

@@ -21,7 +21,12 @@ from pypdf import PdfReader
 
 from accounts.audit import AuditEntry
 from payments import letters
-from payments.documents import award_letter_data, budget_summary_data, per_diem_sheet_data
+from payments.documents import (
+    DocumentUnavailable,
+    award_letter_data,
+    budget_summary_data,
+    per_diem_sheet_data,
+)
 from scholarships.enums import ApplicationStatus, Coverage, Outcome, Reply, SupportKind
 from scholarships.models import Application, Decision, TravellerDetails
 from tests.factories import ApplicationFactory, CallFactory, UserFactory
@@ -468,7 +473,7 @@ def test_with_a_travel_budget_the_letter_and_sheets_show_its_amounts(awardee):
     from tests.payments.factories import FundAllocationFactory, PerDiemRateFactory
 
     PerDiemRateFactory(country="ZA", daily_rate=Money("190.00", "USD"))
-    allocation = FundAllocationFactory(call=awardee.call)
+    allocation = FundAllocationFactory(call=awardee.call, amount=Money("5000.00", "USD"))
     budget = budgets.create_budget(
         awardee.decision, fund=allocation.fund, by=UserFactory(finance=True)
     )
@@ -486,3 +491,43 @@ def test_with_a_travel_budget_the_letter_and_sheets_show_its_amounts(awardee):
     assert summary.rows[0].budgeted == letters.Amount(budget.planned_total.amount, "USD")
     assert summary.rows[0].paid == letters.Amount(Decimal("0.00"), "USD")
     assert summary.budgets_recorded
+
+
+def test_an_anonymised_award_has_no_letter_and_leaves_the_calls_sheet(client, awardee):
+    """After retention or the person's erasure nobody is left to name: the award letter
+    is not found (not a 500) and the per-diem sheet lists the others; the budget summary,
+    without names, still counts it."""
+    from scholarships.services import anonymise_application
+
+    gone = ApplicationFactory(
+        call=awardee.call,
+        status=ApplicationStatus.AWARDED,
+        support_requested=[SupportKind.PER_DIEM.value],
+    )
+    Decision.objects.create(
+        application=gone,
+        outcome=Outcome.AWARD,
+        coverage=Coverage.FULL,
+        covers=[SupportKind.PER_DIEM.value],
+        reply_by=timezone.localdate(),
+        reply=Reply.ACCEPTED,
+        released_at=timezone.now(),
+    )
+    anonymise_application(gone)
+    gone = Application.objects.get(pk=gone.pk)
+    assert gone.applicant is None
+
+    with pytest.raises(DocumentUnavailable):
+        award_letter_data(gone)
+    assert [row.name for row in per_diem_sheet_data(awardee.call, language="en").rows] == ["Аня"]
+    assert [row.reference for row in budget_summary_data(awardee.call, language="en").rows] == [
+        str(awardee.public_id)[:8].upper(),
+        str(gone.public_id)[:8].upper(),
+    ]
+
+    sign_in(client, UserFactory(finance=True))
+    assert client.get(url("award-letter", gone)).status_code == 404
+    assert client.get(url("visa-letter", gone)).status_code == 404
+    sheet = client.get(reverse("payments:per-diem-sheet", kwargs={"slug": awardee.call.slug}))
+    assert sheet.status_code == 200
+    assert "Аня" in text_of(sheet.content)
