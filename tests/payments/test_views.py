@@ -387,3 +387,50 @@ def test_approving_long_after_login_asks_for_the_password_and_approves_nothing(
 
     disbursement.refresh_from_db()
     assert disbursement.status == DisbursementStatus.APPROVED
+
+
+def test_a_payment_beyond_the_budget_at_the_days_rate_takes_a_reason_on_the_page(
+    client, funded, finance
+):
+    from decimal import Decimal
+
+    from tests.payments.factories import ExchangeRateFactory
+
+    call, fund = funded
+    budget = budget_for(call, fund, finance)  # 750 USD
+    ExchangeRateFactory(
+        from_currency="USD", to_currency="EUR", rate=Decimal("1.00"), valid_on=date(2026, 10, 1)
+    )
+    ExchangeRateFactory(
+        from_currency="USD", to_currency="EUR", rate=Decimal("0.50"), valid_on=date(2026, 11, 20)
+    )
+    disbursement = request_disbursement(
+        budget,
+        amount=Money("700", "EUR"),
+        kind="registration",
+        by=finance,
+        idempotency_key=uuid.uuid4(),
+        on=date(2026, 10, 2),
+    )
+    payer = UserFactory(finance=True)
+    approve_disbursement(disbursement, by=payer)
+    sign_in(client, payer)
+    url = reverse("payments:disbursement-pay", kwargs={"public_id": disbursement.public_id})
+    page = reverse("payments:disbursement-detail", kwargs={"public_id": disbursement.public_id})
+    assert 'name="override_reason"' in client.get(page).content.decode()
+
+    refused = client.post(url, {"paid_on": "2026-11-20", "method": "bank_transfer"}, follow=True)
+    assert "1400.00 USD is more than allowed" in refused.content.decode()
+    assert Disbursement.objects.get(pk=disbursement.pk).status == DisbursementStatus.APPROVED
+
+    client.post(
+        url,
+        {"paid_on": "2026-11-20", "method": "bank_transfer", "override_reason": "Euro fell"},
+    )
+    disbursement.refresh_from_db()
+    assert (disbursement.status, disbursement.payment_override_by) == (
+        DisbursementStatus.PAID,
+        payer,
+    )
+    assert disbursement.payment_override_reason == "Euro fell"
+    assert "Euro fell" in client.get(page).content.decode()
