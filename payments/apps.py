@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,3 +17,10 @@ class PaymentsConfig(AppConfig):
             erase=payments_data.erase_payments,
             blockers=payments_data.erasure_blockers,
         )
+        # The prep meetings' slot finder learns awardees' travel dates from the budgets.
+        if apps.is_installed("meetings"):
+            from meetings.travel import register_travel_dates
+
+            from .travel import travel_dates
+
+            register_travel_dates(travel_dates)
