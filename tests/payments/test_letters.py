@@ -134,7 +134,7 @@ def test_the_award_letter_names_the_scholar_amounts_and_conference_in_their_scri
 
     text = text_of(letters.render_award_letter(award_letter(language, name)))
 
-    assert f"{name}," in text
+    assert name in text
     assert amount in text
     assert first_day in text and country in text
     assert "AIDS 2028" in text and "Cape Town International Convention Centre" in text
@@ -336,7 +336,7 @@ def test_the_awardee_downloads_their_award_letter_in_their_language(client, awar
     assert response["Content-Disposition"] == f'attachment; filename="letter-{reference}.pdf"'
     assert "no-store" in response["Cache-Control"]
     text = text_of(response.content)
-    assert "Аня," in text and "Гранты на поездку" in text and "Южная Африка" in text
+    assert "Аня" in text and "Гранты на поездку" in text and "Южная Африка" in text
     entry = AuditEntry.objects.get(action="letter.award_downloaded")
     assert entry.actor == awardee.applicant and entry.object_id == str(awardee.public_id)
 
