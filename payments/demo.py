@@ -63,6 +63,12 @@ RATES = {
     ("USD", "MXN"): Decimal("18.9100"),
     ("EUR", "ZAR"): Decimal("19.8750"),
 }
+# The euro fund pays in every currency too: its cross rates, from the dollar's.
+RATES |= {
+    ("EUR", to_currency): (rate / RATES[("USD", "EUR")]).quantize(Decimal("0.0001"))
+    for (from_currency, to_currency), rate in list(RATES.items())
+    if from_currency == "USD" and to_currency != "EUR" and ("EUR", to_currency) not in RATES
+}
 # Weekly from six weeks before the conference (tickets are bought early) to after it, and
 # one set from the start of 2026 for the demo's payments, which are made in the past.
 RATE_DATES = [date(2026, 1, 1)] + [date(2028, 6, 12) + timedelta(weeks=week) for week in range(9)]

@@ -36,7 +36,7 @@ def test_demo_payments_are_loaded_once_however_often_it_runs(demo_calls):
     first = counts()
     load_demo_payments()
 
-    assert counts() == first == [2, 3, 90, 10]
+    assert counts() == first == [2, 3, 150, 10]
     assert sorted((str(balance.amount), str(balance.allocated)) for balance in fund_balances()) == [
         ("$180,000.00", "$120,000.00"),
         ("€95,000.00", "€75,000.00"),
