@@ -12,6 +12,7 @@ budget letters and sheets show what is known and leave amounts blank, never zero
 from dataclasses import dataclass
 
 from django.utils import timezone, translation
+from django.views.decorators.debug import sensitive_variables
 
 from scholarships.enums import ApplicationStatus, Outcome, Reply, SupportKind
 from scholarships.models import Application, Decision
@@ -147,6 +148,7 @@ def award_letter_data(application, *, issued_on=None):
     )
 
 
+@sensitive_variables("traveller", "application")
 def visa_letter_data(application, *, issued_on=None):
     decision = accepted_award(application)
     traveller = traveller_of(application)

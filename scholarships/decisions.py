@@ -77,7 +77,7 @@ def confirm_selection(call, *, run, awards, waitlist_size, reply_by, by):
         if Decision.objects.filter(application__call=call).exists():
             raise ScholarshipError(_("The decisions of this call are already confirmed."))
         latest = call.selection_runs.first()
-        if latest is None or latest.pk != run.pk or run.status not in ("optimal", "time_limit"):
+        if latest is None or latest.pk != run.pk or not run.has_selection:
             raise ScholarshipError(
                 _("A newer proposal exists, or this one has no selection: reload the page.")
             )
@@ -414,4 +414,4 @@ def save_traveller_details(application, *, data, by):
 
 def latest_usable_run(call):
     run = call.selection_runs.first()
-    return run if run and run.status in ("optimal", "time_limit") else None
+    return run if run and run.has_selection else None

@@ -126,3 +126,8 @@ class SelectionRun(models.Model):
 
     def __str__(self):
         return f"{self.call} {self.created_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def has_selection(self):
+        """Whether the run proposes people: proven optimal, or the best found in time."""
+        return self.status in ("optimal", "time_limit")

@@ -109,7 +109,7 @@ def call_selection(request, slug):
     )
     policy = getattr(call, "balance_policy", None)
     run = call.selection_runs.first()
-    proposed = set(run.chosen) if run and run.status in ("optimal", "time_limit") else set()
+    proposed = set(run.chosen) if run and run.has_selection else set()
     groups = balance_counts(call)
     ranking, _line, _flags = ranking_for_call(call)
     # Only reviewed applications are proposed: their region and gender are in the ranking.

@@ -15,7 +15,7 @@ def load_demo_decisions(call, run, *, by):
     """Confirm the demo proposal the first time. Returns the number of awards and the
     login of the awardee who has not replied yet (they can log in with AWARDEE_PASSWORD)."""
     decisions = Decision.objects.filter(application__call=call)
-    if not decisions.exists() and run is not None and run.status in ("optimal", "time_limit"):
+    if not decisions.exists() and run is not None and run.has_selection:
         awards = {
             key: (Coverage.PARTIAL, ["registration", "per_diem"])
             if number % 8 == 7
