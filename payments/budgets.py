@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from djmoney.money import Money
 
 from accounts.audit import log_action
-from scholarships.enums import ApplicationStatus, Outcome, Reply
 
 from .enums import (
     DISBURSEMENT_TRANSITIONS,
@@ -39,11 +38,7 @@ def check_permission(user, permission=PERMISSION):
 
 def check_award(decision):
     """Raise PaymentError unless `decision` is an award its awardee accepted."""
-    if (
-        decision.outcome != Outcome.AWARD
-        or decision.reply != Reply.ACCEPTED
-        or decision.application.status != ApplicationStatus.AWARDED
-    ):
+    if not decision.is_accepted:
         raise PaymentError(_("Only an accepted award has a travel budget."))
 
 

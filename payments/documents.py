@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone, translation
 from django.views.decorators.debug import sensitive_variables
 
-from scholarships.enums import ApplicationStatus, Outcome, Reply, SupportKind
+from scholarships.enums import Outcome, Reply, SupportKind
 from scholarships.models import Application, Decision
 
 from . import letters
@@ -53,14 +53,7 @@ def accepted_award(application):
     """The application's award if it was released and accepted (and the application not
     anonymised), else None."""
     decision = getattr(application, "decision", None)
-    if (
-        is_anonymised(application)
-        or decision is None
-        or decision.outcome != Outcome.AWARD
-        or decision.released_at is None
-        or decision.reply != Reply.ACCEPTED
-        or application.status != ApplicationStatus.AWARDED
-    ):
+    if is_anonymised(application) or decision is None or not decision.is_accepted:
         return None
     return decision
 

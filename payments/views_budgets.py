@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import log_action
 from accounts.reauth import reauthenticate_first, recently_authenticated
-from scholarships.enums import ApplicationStatus, Outcome, Reply
+from scholarships.enums import Outcome, Reply
 from scholarships.models import Call, Decision
 from scholarships.queries import applications_of
 from scholarships.views.ranking import spreadsheet_safe
@@ -80,8 +80,7 @@ def call_budgets(request, slug):
             "decision": decision,
             "application": decision.application,
             "budget": getattr(decision, "budget", None),
-            "accepted": decision.reply == Reply.ACCEPTED
-            and decision.application.status == ApplicationStatus.AWARDED,
+            "accepted": decision.is_accepted,
         }
         for decision in awards
     ]

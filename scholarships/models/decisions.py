@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.fields import EncryptedTextField
 
-from ..enums import Coverage, Outcome, Reply
+from ..enums import ApplicationStatus, Coverage, Outcome, Reply
 from ..validators import validate_support_kinds
 from .applications import Application
 from .selection import SelectionRun
@@ -102,6 +102,17 @@ class Decision(models.Model):
             return None
         return datetime.datetime.combine(
             self.reply_by + datetime.timedelta(days=1), datetime.time(), tzinfo=ANYWHERE_ON_EARTH
+        )
+
+    @property
+    def is_accepted(self):
+        """An award its awardee accepted and still holds: what budgets, letters and prep
+        meetings are for. Reads the application (select_related it)."""
+        return (
+            self.outcome == Outcome.AWARD
+            and self.released_at is not None
+            and self.reply == Reply.ACCEPTED
+            and self.application.status == ApplicationStatus.AWARDED
         )
 
     @property
