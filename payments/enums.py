@@ -7,18 +7,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from scholarships.enums import SupportKind
 
-class LineKind(models.TextChoices):
-    """What a budget line pays for. The first seven match scholarships' SupportKind values."""
-
-    REGISTRATION = "registration", _("Conference registration")
-    AIRFARE = "airfare", _("Airfare")
-    ACCOMMODATION = "accommodation", _("Accommodation")
-    PER_DIEM = "per_diem", _("Daily subsistence allowance (per diem)")
-    VISA = "visa", _("Visa fee")
-    INSURANCE = "insurance", _("Travel insurance")
-    LOCAL_TRANSPORT = "local_transport", _("Local transport")
-    OTHER = "other", pgettext_lazy("budget line", "Other")
+# What a budget line pays for: each kind of support a call offers, and "other".
+LineKind = models.TextChoices(
+    "LineKind",
+    [(kind.name, (kind.value, kind.label)) for kind in SupportKind]
+    + [("OTHER", ("other", pgettext_lazy("budget line", "Other")))],
+)
 
 
 class BudgetStatus(models.TextChoices):

@@ -15,6 +15,14 @@ from .services import check_allocation, check_fund_amount
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
+def override_reason_field():
+    return forms.CharField(
+        label=_("Reason to go beyond the award's budget or the fund (only if needed)"),
+        max_length=500,
+        required=False,
+    )
+
+
 class FundAdminForm(forms.ModelForm):
     class Meta:
         model = Fund
@@ -142,11 +150,7 @@ class DisbursementRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("For"), choices=LineKind.choices)
     amount = money_field(_("Amount"))
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
-    override_reason = forms.CharField(
-        label=_("Reason to go beyond the award's budget or the fund (only if needed)"),
-        max_length=500,
-        required=False,
-    )
+    override_reason = override_reason_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,22 +158,14 @@ class DisbursementRequestForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    override_reason = forms.CharField(
-        label=_("Reason to go beyond the award's budget or the fund (only if needed)"),
-        max_length=500,
-        required=False,
-    )
+    override_reason = override_reason_field()
 
 
 class PayForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
     method = forms.ChoiceField(label=_("Paid by"), choices=PaymentMethod.choices)
     reference = forms.CharField(label=_("Reference"), max_length=200, required=False)
-    override_reason = forms.CharField(
-        label=_("Reason to go beyond the award's budget or the fund (only if needed)"),
-        max_length=500,
-        required=False,
-    )
+    override_reason = override_reason_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
