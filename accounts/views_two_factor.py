@@ -4,7 +4,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,12 +20,9 @@ from .two_factor import RecoveryCodeDevice, TOTPDevice, confirm_two_factor, star
 
 
 def next_url(request, default="scholarships:call-list"):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    """Where to go next: a safe `next` address, else the `default` page (a URL name)."""
+    target = safe_page(request, request.POST.get("next") or request.GET.get("next"))
+    return target or (reverse(default) if default else "")
 
 
 def qr_svg(text):

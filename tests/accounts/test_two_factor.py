@@ -175,3 +175,15 @@ def test_a_failed_try_does_not_bring_back_a_used_code():
     with time_machine.travel(timezone.now() + timedelta(seconds=2)):
         assert TOTPDevice.objects.get(pk=device.pk).verify_token(code) is False
     assert TOTPDevice.objects.get(pk=device.pk).throttling_failure_count == 2
+
+
+def test_after_setting_up_the_continue_link_is_an_address_not_a_url_name(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    client.post(reverse("accounts:two-factor-setup"), {"start": "1"})
+    device = TOTPDevice.objects.get(user=user)
+    page = client.post(reverse("accounts:two-factor-setup"), {"code": device.current_token()})
+
+    assert 'href="scholarships:' not in page.content.decode()
+    assert f'href="{reverse("scholarships:call-list")}"' in page.content.decode()
