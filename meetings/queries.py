@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from accounts.rules import is_coordinator
-from scholarships.enums import ApplicationStatus, Reply
+from scholarships.queries import accepted_award
 
 from .enums import GroupKind, MeetingStatus, Rsvp
 from .models import Invitation, MeetingHours, PrepMeeting
@@ -35,15 +35,11 @@ def members_of_group(group):
     users = get_user_model().objects.filter(is_active=True)
     # Awardees are those who accepted their award: an award not yet released, or not yet
     # answered, must not show through a meeting invitation.
-    accepted = {
-        "applications__call": group.call_id,
-        "applications__status": ApplicationStatus.AWARDED,
-        "applications__decision__reply": Reply.ACCEPTED,
-    }
+    accepted = accepted_award("applications__") & Q(applications__call=group.call_id)
     if group.kind == GroupKind.CALL_AWARDEES:
-        return users.filter(**accepted).distinct()
+        return users.filter(accepted).distinct()
     if group.kind == GroupKind.REGION_AWARDEES:
-        return users.filter(**accepted, applications__region=group.region).distinct()
+        return users.filter(accepted, applications__region=group.region).distinct()
     if group.kind == GroupKind.REVIEWERS:
         return users.filter(is_reviewer=True)
     if group.kind == GroupKind.STAFF:

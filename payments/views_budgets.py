@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import log_action
 from accounts.reauth import reauthenticate_first, recently_authenticated
-from scholarships.enums import Outcome, Reply
+from scholarships.enums import Outcome
 from scholarships.models import Call, Decision
-from scholarships.queries import applications_of
+from scholarships.queries import accepted_award, applications_of
 from scholarships.views.ranking import spreadsheet_safe
 
 from .budgets import close_budget, create_budget, set_budget_line
@@ -252,11 +252,7 @@ def report(request, group):
 def my_budget(request, public_id):
     """The awardee's own budget and what was paid to them, and when. Anyone else's: 404."""
     application = get_object_or_404(
-        applications_of(request.user),
-        public_id=public_id,
-        decision__outcome=Outcome.AWARD,
-        decision__reply=Reply.ACCEPTED,
-        decision__released_at__isnull=False,
+        applications_of(request.user).filter(accepted_award()), public_id=public_id
     )
     budget = AwardBudget.objects.filter(decision__application=application).first()
     paid = (

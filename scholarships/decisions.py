@@ -394,10 +394,11 @@ def save_traveller_details(application, *, data, by):
     with transaction.atomic():
         decision = (
             Decision.objects.select_for_update(of=("self",))
-            .filter(application=application, reply=Reply.ACCEPTED)
+            .select_related("application")
+            .filter(application=application)
             .first()
         )
-        if decision is None or application.status != ApplicationStatus.AWARDED:
+        if decision is None or not decision.is_accepted:
             raise ScholarshipError(_("Travel details are asked for once you accept an award."))
         TravellerDetails.objects.update_or_create(
             application=application,

@@ -3,13 +3,13 @@ import json
 from collections import Counter
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Subquery, Sum, TextField, Value
+from django.db.models import Count, F, Max, Q, Subquery, Sum, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accounts.rules import is_coordinator
 
-from .enums import ApplicationStatus, CallStatus, ReviewStatus
+from .enums import ApplicationStatus, CallStatus, Outcome, Reply, ReviewStatus
 from .models import Application, Call, Conflict, Criterion, ReviewAssignment, weighted_total
 
 
@@ -84,6 +84,19 @@ def other_reviews(assignment):
         .exclude(pk=assignment.pk)
         .exclude(application__conflicts__member=F("member"))
         .order_by("submitted_at")
+    )
+
+
+def accepted_award(prefix=""):
+    """`Decision.is_accepted` as a filter on applications, `prefix` away from them
+    ("applications__" from a user): released, accepted and still awarded."""
+    return Q(
+        **{
+            f"{prefix}status": ApplicationStatus.AWARDED,
+            f"{prefix}decision__outcome": Outcome.AWARD,
+            f"{prefix}decision__released_at__isnull": False,
+            f"{prefix}decision__reply": Reply.ACCEPTED,
+        }
     )
 
 

@@ -27,7 +27,7 @@ from ..decisions import (
     reply_to_award,
     save_traveller_details,
 )
-from ..enums import ApplicationStatus, Coverage, Outcome, Reply, SupportKind
+from ..enums import ApplicationStatus, Coverage, Outcome, SupportKind
 from ..forms import (
     AwardChoiceFormSet,
     ConfirmDecisionsForm,
@@ -284,7 +284,7 @@ def application_reply(request, public_id):
 @sensitive_post_parameters(*TravellerForm.base_fields)
 def application_traveller(request, public_id):
     application, decision = released_award(request, public_id)
-    if decision.reply != Reply.ACCEPTED or application.status != ApplicationStatus.AWARDED:
+    if not decision.is_accepted:
         raise Http404
     traveller = getattr(application, "traveller", None)
     initial = (
