@@ -21,7 +21,6 @@ from accounts.audit import log_action
 from notifications.services import queue_email
 
 from .enums import (
-    APPLICATION_TRANSITIONS,
     ApplicationStatus,
     Coverage,
     Outcome,
@@ -36,6 +35,7 @@ from .services import (
     REVIEWABLE,
     ScholarshipError,
     candidates_for_selection,
+    change_application_status,
     selection_policy,
 )
 
@@ -217,16 +217,9 @@ def reply_to_award(application, *, accept, by, now=None):
         decision.replied_at = now
         decision.save(update_fields=["reply", "replied_at"])
         if not accept:
-            _set_status(decision.application, ApplicationStatus.DECLINED)
+            change_application_status(decision.application, to=ApplicationStatus.DECLINED, by=by)
         log_action(actor=by, action=f"award.{decision.reply}", obj=decision.application)
     return decision
-
-
-def _set_status(application, status):
-    if status not in APPLICATION_TRANSITIONS[application.status]:
-        raise ScholarshipError(_("This application has changed: reload the page."))
-    application.status = status
-    application.save(update_fields=["status", "updated_at"])
 
 
 def lapse_unanswered_awards(now=None):
@@ -252,7 +245,7 @@ def lapse_unanswered_awards(now=None):
         ):
             decision.reply, decision.replied_at = Reply.EXPIRED, now
             decision.save(update_fields=["reply", "replied_at"])
-            _set_status(decision.application, ApplicationStatus.DECLINED)
+            change_application_status(decision.application, to=ApplicationStatus.DECLINED, by=None)
             log_action(actor=None, action="award.expired", obj=decision.application)
             lapsed += 1
     return lapsed
@@ -381,7 +374,7 @@ def offer_waitlisted_place(call, *, application, reply_by, by):
         decision.offered_from_waitlist_at = timezone.now()
         decision.decided_by = by
         decision.save()
-        _set_status(decision.application, ApplicationStatus.AWARDED)
+        change_application_status(decision.application, to=ApplicationStatus.AWARDED, by=by)
         log_action(actor=by, action="decision.offered_from_waitlist", obj=decision.application)
     return decision
 

@@ -228,7 +228,7 @@ def change_application_status(application, *, to, by, allowed_from=None):
             obj=locked,
             data={"from": previous, "to": to},
         )
-    logger.info("Application %s moved to %s by user %s", locked.pk, to, by.pk)
+    logger.info("Application %s moved to %s by user %s", locked.pk, to, getattr(by, "pk", None))
     application.status, application.withdrawn_at = locked.status, locked.withdrawn_at
     return application
 
