@@ -6,7 +6,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
 
+from conferences.times import utc_offset_label
 from notifications.services import queue_email
 
 from . import ics
@@ -18,18 +20,15 @@ def local_when(meeting, user, language):
     zone_name = user.time_zone or "UTC"
     zone = zoneinfo.ZoneInfo(zone_name)
     start, end = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
-    offset = start.strftime("%z")
     with translation.override(language):
-        return "{day} {date}, {start}–{end} ({zone}, UTC{sign}{hours}:{minutes})".format(
-            day=date_format(start, "l"),
-            date=date_format(start, "DATE_FORMAT"),
-            start=time_format(start, "H:i"),
-            end=time_format(end, "H:i"),
-            zone=zone_name,
-            sign="−" if offset[0] == "-" else "+",
-            hours=offset[1:3],
-            minutes=offset[3:5],
-        )
+        return _("%(day)s %(date)s, %(start)s–%(end)s (%(zone)s, %(offset)s)") % {
+            "day": date_format(start, "l"),
+            "date": date_format(start, "DATE_FORMAT"),
+            "start": time_format(start, "H:i"),
+            "end": time_format(end, "H:i"),
+            "zone": zone_name,
+            "offset": utc_offset_label(start),
+        }
 
 
 def language_names(codes, language):

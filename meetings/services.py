@@ -19,7 +19,7 @@ from .emails import queue_meeting_email
 from .enums import ANSWERS, MeetingStatus, Rsvp
 from .links import RSVP_SALT, rsvp_link_max_age
 from .models import Invitation, MeetingHours, ParticipantGroup, PrepMeeting
-from .queries import members_of_group
+from .queries import members_of_group, seats_taken
 
 logger = logging.getLogger(__name__)
 
@@ -231,7 +231,7 @@ def answer_invitation(invitation, *, answer, by):
         locked.waitlisted = False
         locked.waitlisted_at = None
         if answer == Rsvp.YES and meeting.capacity is not None:
-            taken = meeting.invitations.filter(rsvp=Rsvp.YES, waitlisted=False).count()
+            taken = seats_taken(meeting)
             if taken >= meeting.capacity:
                 locked.waitlisted = True
                 locked.waitlisted_at = locked.responded_at
@@ -255,9 +255,7 @@ def _seat_waiting(meeting):
         "waitlisted_at", "pk"
     )
     if meeting.capacity is not None:
-        free = (
-            meeting.capacity - meeting.invitations.filter(rsvp=Rsvp.YES, waitlisted=False).count()
-        )
+        free = meeting.capacity - seats_taken(meeting)
         waiting = waiting[: max(free, 0)]
     for invitation in waiting.select_related("user"):
         invitation.waitlisted = False

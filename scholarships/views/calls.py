@@ -5,18 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from conferences.times import utc_offset_label
+
 from ..enums import CALL_STATUS_ACTIONS, CALL_TRANSITIONS, CallStatus, SupportKind
 from ..queries import calls_visible_to, open_calls, upcoming_calls
 from ..services import ScholarshipError, change_call_status
-
-
-def utc_offset_label(moment):
-    """'UTC+05:30' for an aware datetime: a label that reads the same in every language."""
-    offset = moment.utcoffset()
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "−"
-    hours, minutes = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours:02d}:{minutes:02d}"
 
 
 @login_not_required
