@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.views.decorators.debug import sensitive_variables
 
 from scholarships.enums import Outcome, Reply, SupportKind
-from scholarships.models import Application, Decision
+from scholarships.models import Application
 
 from . import letters
 
@@ -65,10 +65,6 @@ def traveller_of(application):
 def budget_of(decision):
     """The award's travel budget, when budgets exist and this award has one."""
     return getattr(decision, "budget", None)
-
-
-def budgets_exist():
-    return hasattr(Decision, "budget")
 
 
 def amount_of(money):
@@ -178,11 +174,9 @@ def awards_of_call(call, *, anonymised=False):
         .select_related("applicant", "traveller", "decision", "call__conference")
         .order_by("pk")
     )
-    if budgets_exist():
-        applications = applications.select_related("decision__budget").prefetch_related(
-            "decision__budget__lines"
-        )
-    return list(applications)
+    return list(
+        applications.select_related("decision__budget").prefetch_related("decision__budget__lines")
+    )
 
 
 def per_diem_sheet_data(call, *, language, issued_on=None):
@@ -228,7 +222,6 @@ def budget_summary_data(call, *, language, issued_on=None):
         conference=conference_details(call.conference),
         rows=tuple(rows),
         issued_on=issued_on or timezone.localdate(),
-        budgets_recorded=budgets_exist(),
     )
 
 

@@ -109,23 +109,6 @@ def _in_fund_currency(sums, fund):
     return money
 
 
-def committed_for_fund(fund):
-    """What the awards' budgets hold of `fund`, in its currency."""
-    return _in_fund_currency(
-        _sums(AwardBudget.objects.filter(fund=fund), "fund_id", "committed_total"), fund
-    )
-
-
-def paid_for_fund(fund):
-    """What was paid from `fund` (paid and reconciled disbursements), in its currency."""
-    return _in_fund_currency(
-        _sums(
-            Disbursement.objects.filter(fund=fund, status__in=SPENT), "fund_id", "amount_in_fund"
-        ),
-        fund,
-    )
-
-
 def fund_balances(funds=None):
     """A FundBalance for each fund (all funds by default), in four queries whatever their
     number. Sums are per fund *and currency*: money in another currency than its fund's

@@ -160,27 +160,26 @@ def ranking_state(call):
 RANKING_CACHE_SECONDS = 3600
 
 
-def ranking_for_call(call, applications=None):
+def ranking_for_call(call):
     """Every reviewed application of the call with its raw mean, number of reviews,
     calibrated score (the additive bias model) and flags, best first.
 
     Kept in the cache under the fingerprint of what it reads (`ranking_state`): one
     query when nothing changed, whichever process asks, and never a stale ranking.
     Otherwise three more queries whatever the size: criteria, submitted reviews and
-    applications (two when the caller already has `applications_in_the_running`); the
-    arithmetic is done in Python (calibration.py). Also returns the funding line and
-    the flags on reviewers (panel member id → reasons).
+    applications; the arithmetic is done in Python (calibration.py). Also returns the
+    funding line and the flags on reviewers (panel member id → reasons).
     """
     state = hashlib.sha256(repr(ranking_state(call)).encode()).hexdigest()
     key = f"ranking:{call.pk}:{state}"
     ranking = cache.get(key)
     if ranking is None:
-        ranking = compute_ranking(call, applications)
+        ranking = compute_ranking(call)
         cache.set(key, ranking, RANKING_CACHE_SECONDS)
     return ranking
 
 
-def compute_ranking(call, applications=None):
+def compute_ranking(call):
     from .calibration import (
         Review,
         disagreement_flags,
@@ -220,10 +219,7 @@ def compute_ranking(call, applications=None):
     line_index = min(call.number_of_awards, len(order)) - 1
     funding_line = calibrated[order[line_index]] if order else 0.0
     flags = disagreement_flags(reviews, model, funding_line)
-    applications = {
-        str(row["pk"]): row
-        for row in (applications if applications is not None else applications_in_the_running(call))
-    }
+    applications = {str(row["pk"]): row for row in applications_in_the_running(call)}
     rows = []
     for rank, key in enumerate(order, start=1):
         application = applications.get(key)
