@@ -334,7 +334,7 @@ def close_budget(budget, *, reason, note="", by):
                 budget=budget,
                 actor=by,
                 disbursement=disbursement,
-                data={"reason": "budget closed"},
+                data={"closing_reason": reason},
             )
         released = budget.committed_total - budget.paid_total
         budget.status = BudgetStatus.CLOSED
@@ -343,7 +343,7 @@ def close_budget(budget, *, reason, note="", by):
             budget,
             kind=LedgerKind.BUDGET_CLOSED,
             actor=by,
-            data={"reason": reason, "released": with_code(released)},
+            data={"closing_reason": reason, "released": with_code(released)},
         )
         log_action(
             actor=by,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 from djmoney.settings import CURRENCY_CHOICES
 
-from ..enums import DisbursementStatus, LedgerKind, LineKind, PaymentMethod
+from ..enums import ClosingReason, DisbursementStatus, LedgerKind, LineKind, PaymentMethod
 from ..errors import PaymentError
 from .budgets import AwardBudget
 from .funds import MONEY, Fund
@@ -225,3 +225,12 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PaymentError(gettext("Ledger entries cannot be deleted."))
+
+    @property
+    def reason_display(self):
+        """Why, for a person: a budget's closing reason in their language, or the reason
+        someone typed."""
+        closing = self.data.get("closing_reason")
+        if closing in ClosingReason.values:
+            return ClosingReason(closing).label
+        return self.data.get("reason", "")
