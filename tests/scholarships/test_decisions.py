@@ -306,8 +306,11 @@ def test_accepting_then_giving_passport_details_kept_encrypted(released, client,
         cursor.execute(
             "SELECT legal_name, passport_number, nationality FROM scholarships_travellerdetails"
         )
-        raw = " ".join(str(value) for value in cursor.fetchone())
-    assert "A1234567" not in raw and "Ndiaye" not in raw and "SN" not in raw
+        legal_name, passport_number, nationality = cursor.fetchone()
+    raw = f"{legal_name} {passport_number}"
+    assert "A1234567" not in raw and "Ndiaye" not in raw
+    # Two letters can turn up anywhere in a ciphertext: the column must be one, not "SN".
+    assert nationality != "SN" and nationality.startswith("gAAAAA")
     # The coordinator reads them, and that reading is logged.
     sign_in(client, coordinator)
     page = client.get(
