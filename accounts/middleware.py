@@ -93,7 +93,12 @@ class TwoFactorMiddleware:
 
 
 def has_confirmed_device(user):
-    # Recovery codes only ever exist beside an authenticator app: one query answers.
+    """Whether the person has an authenticator app (recovery codes only ever exist beside
+    one). The sign-in backend loads the answer with the user (accounts.backends); a user
+    loaded otherwise costs one query."""
+    loaded = getattr(user, "confirmed_device_loaded", None)
+    if loaded is not None:
+        return loaded
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 

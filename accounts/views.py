@@ -48,7 +48,7 @@ def signup(request):
                 # A double click: the first click made the account.
                 form.add_error("email", SignupForm.UNAVAILABLE)
                 return render(request, "accounts/signup.html", {"form": form})
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="accounts.backends.UserBackend")
             with translation.override(user.preferred_language):
                 messages.success(request, _("Welcome! Your account is ready."))
             return redirect("scholarships:call-list")

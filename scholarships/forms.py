@@ -10,7 +10,12 @@ from .enums import Gender, Recommendation, SpokenLanguage, SupportKind, YesNoUns
 from .models import Call
 from .uploads import validate_document
 from .validators import MaxWordsValidator
-from .widgets import QuickSelect
+from .widgets import (
+    CountryChoiceField,
+    CountrySelect,
+    QuickCheckboxSelectMultiple,
+    QuickRadioSelect,
+)
 
 
 class CallForm(I18nModelForm):
@@ -19,7 +24,7 @@ class CallForm(I18nModelForm):
     support_offered = forms.MultipleChoiceField(
         label=_("Kinds of support offered"),
         choices=SupportKind.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=QuickCheckboxSelectMultiple,
     )
 
     class Meta:
@@ -101,7 +106,7 @@ class EligibilityForm(CallStepForm):
         self.questions = list(self.call.eligibility_questions.all())
         for question in self.questions:
             self.fields[f"q{question.pk}"] = forms.ChoiceField(
-                label=str(question.text), choices=YES_NO, widget=forms.RadioSelect
+                label=str(question.text), choices=YES_NO, widget=QuickRadioSelect
             )
 
     def clean(self):
@@ -125,12 +130,14 @@ class AboutForm(CallStepForm):
     title = _("About you")
 
     country_of_residence = CountryField().formfield(
-        label=_("Country where you live"), widget=QuickSelect
+        label=_("Country where you live"),
+        widget=CountrySelect,
+        choices_form_class=CountryChoiceField,
     )
     gender = forms.ChoiceField(
         label=_("Gender"),
         choices=Gender.choices,
-        widget=forms.RadioSelect,
+        widget=QuickRadioSelect,
         help_text=_("Used only to keep the delegation balanced."),
     )
     gender_self_description = forms.CharField(
@@ -139,7 +146,7 @@ class AboutForm(CallStepForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages you speak"),
         choices=SpokenLanguage.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=QuickCheckboxSelectMultiple,
     )
     access_needs = forms.CharField(
         label=_("Access needs (optional)"),
@@ -157,14 +164,14 @@ class OrganisationForm(CallStepForm):
     organisation_is_sex_worker_led = forms.ChoiceField(
         label=_("Is the organisation led by its own community members?"),
         choices=YesNoUnsure.choices,
-        widget=forms.RadioSelect,
+        widget=QuickRadioSelect,
     )
     role = forms.CharField(label=_("Your role in the organisation"), max_length=200)
     first_time_attendee = forms.TypedChoiceField(
         label=_("Would this be your first time at this kind of event?"),
         choices=YES_NO,
         coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
+        widget=QuickRadioSelect,
     )
     previous_scholarships = forms.CharField(
         label=_("Scholarships you had before (optional)"),
@@ -199,14 +206,16 @@ class TravelForm(CallStepForm):
 
     departure_city = forms.CharField(label=_("City you would travel from"), max_length=100)
     departure_country = CountryField().formfield(
-        label=_("Country you would travel from"), widget=QuickSelect
+        label=_("Country you would travel from"),
+        widget=CountrySelect,
+        choices_form_class=CountryChoiceField,
     )
     visa_needed = forms.ChoiceField(
-        label=_("Would you need a visa?"), choices=YesNoUnsure.choices, widget=forms.RadioSelect
+        label=_("Would you need a visa?"), choices=YesNoUnsure.choices, widget=QuickRadioSelect
     )
     support_requested = forms.MultipleChoiceField(
         label=_("What do you need the scholarship to cover?"),
-        widget=forms.CheckboxSelectMultiple,
+        widget=QuickCheckboxSelectMultiple,
     )
     other_funding = forms.CharField(
         label=_("Other funding you have or asked for (optional)"),
@@ -276,7 +285,7 @@ class ReviewForm(forms.Form):
         label=_("Recommendation"),
         choices=Recommendation.choices,
         required=False,
-        widget=forms.RadioSelect,
+        widget=QuickRadioSelect,
     )
 
     def __init__(self, *args, criteria, **kwargs):
@@ -289,7 +298,7 @@ class ReviewForm(forms.Form):
                 choices=[(n, str(n)) for n in range(1, criterion.scale + 1)],
                 coerce=int,
                 required=False,
-                widget=forms.RadioSelect,
+                widget=QuickRadioSelect,
             )
         self.order_fields([f"c{c.pk}" for c in criteria] + ["recommendation", "comment"])
 
@@ -333,7 +342,7 @@ class AwardChoiceForm(forms.Form):
         label=_("A partial award pays for"),
         choices=SupportKind.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=QuickCheckboxSelectMultiple,
     )
 
     def clean(self):
@@ -380,7 +389,9 @@ class TravellerForm(forms.Form):
 
     legal_name = forms.CharField(label=_("Your name exactly as in your passport"), max_length=200)
     nationality = CountryField().formfield(
-        label=_("Nationality (as in your passport)"), widget=QuickSelect
+        label=_("Nationality (as in your passport)"),
+        widget=CountrySelect,
+        choices_form_class=CountryChoiceField,
     )
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput)
     passport_number = forms.RegexField(

@@ -71,12 +71,12 @@ def test_the_call_page_costs_the_same_however_many_applied(client, django_assert
     ApplicationFactory.create_batch(rows, call=call)
     sign_in(client, UserFactory())
 
-    # session, user, "has this person a second factor?", call with its conference
+    # session, user with whether they have a second factor, call with its conference
     warm_then_count(
         client,
         reverse("scholarships:call-detail", kwargs={"slug": call.slug}),
         django_assert_num_queries,
-        4,
+        3,
     )
 
 
@@ -123,9 +123,9 @@ def test_my_applications_cost_the_same_at_any_number(client, django_assert_num_q
     application = start(client, open_call, applicant)
     fill_all(client, open_call, application, until="travel")
 
-    # session, user, second factor, applications with calls, conferences and decisions
+    # session, user with whether they have a second factor, applications with calls, conferences and decisions
     response = warm_then_count(
-        client, reverse("scholarships:my-applications"), django_assert_num_queries, 4
+        client, reverse("scholarships:my-applications"), django_assert_num_queries, 3
     )
     assert len(response.context["rows"]) == rows
 
@@ -139,13 +139,13 @@ def test_an_application_page_costs_the_same_however_many_others_applied(
     application = ApplicationFactory(call=call)
     sign_in(client, application.applicant)
 
-    # session, user, second factor, application with call, conference and decision,
+    # session, user with whether they have a second factor, application with call, conference and decision,
     # motivation questions
     warm_then_count(
         client,
         reverse("scholarships:application-detail", kwargs={"public_id": application.public_id}),
         django_assert_num_queries,
-        5,
+        4,
     )
 
 
@@ -190,9 +190,9 @@ def test_my_meetings_cost_the_same_at_any_number(
         InvitationFactory(user=participant, meeting=PrepMeetingFactory(starts_at=starts))
     sign_in(client, participant)
 
-    # session, user, second factor, invitations with meetings and conferences, hours
+    # session, user with whether they have a second factor, invitations with meetings and conferences, hours
     response = warm_then_count(
-        client, reverse("meetings:my-meetings"), django_assert_num_queries, 5
+        client, reverse("meetings:my-meetings"), django_assert_num_queries, 4
     )
     assert len(response.context["upcoming"]) + len(response.context["past"]) == rows
 
@@ -206,12 +206,12 @@ def test_a_meeting_page_costs_the_same_however_many_are_invited(
     participant = InvitationFactory(meeting=meeting).user
     sign_in(client, participant)
 
-    # session, user, second factor, the invitation with its meeting and conference
+    # session, user with whether they have a second factor, the invitation with its meeting and conference
     warm_then_count(
         client,
         reverse("meetings:meeting-detail", kwargs={"public_id": meeting.public_id}),
         django_assert_num_queries,
-        4,
+        3,
     )
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -14,17 +15,28 @@ from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 from ..answers import answer_sections
 from ..enums import ApplicationStatus, CallStatus
 from ..forms import APPLICATION_STEPS, EligibilityForm, step_data
-from ..queries import applications_of, call_with_questions
+from ..models import Call
+from ..queries import drafts_of
 from ..services import ScholarshipError, start_application, submit_application
 from ..wizard import ApplicationDraftStorage
 
 STEP_NAMES = [name for name, _form in APPLICATION_STEPS]
+# The call's questions each step's form (or, for the review, every form) reads.
+QUESTIONS_OF_STEP = {
+    "eligibility": ["eligibility_questions"],
+    "motivation": ["motivation_questions"],
+    "review": ["eligibility_questions", "motivation_questions"],
+}
 
 
 def application_start(request, slug):
     """The call's eligibility questions; a draft exists only once they are passed."""
-    call = get_object_or_404(call_with_questions(), slug=slug, status=CallStatus.PUBLISHED)
-    existing = applications_of(request.user).filter(call=call).first()
+    call = get_object_or_404(
+        Call.objects.select_related("conference").prefetch_related("eligibility_questions"),
+        slug=slug,
+        status=CallStatus.PUBLISHED,
+    )
+    existing = drafts_of(request.user).filter(call=call).first()
     if existing:
         return redirect(resume_url(existing))
     if not call.is_open():
@@ -73,12 +85,12 @@ class ApplicationWizard(NamedUrlWizardView):
     done_step_name = "done"
 
     def dispatch(self, request, *args, **kwargs):
-        self.application = get_object_or_404(
-            applications_of(request.user), public_id=kwargs["public_id"]
-        )
+        self.application = get_object_or_404(drafts_of(request.user), public_id=kwargs["public_id"])
         if self.application.status != ApplicationStatus.DRAFT:
             return redirect(self.application)
-        self.call = call_with_questions().get(pk=self.application.call_id)
+        # The call came with the application; its questions only where a step asks them.
+        self.call = self.application.call
+        prefetch_related_objects([self.call], *QUESTIONS_OF_STEP.get(kwargs.get("step"), ()))
         if not self.call.is_open():
             messages.info(
                 request,

@@ -74,3 +74,53 @@ def test_the_quick_country_list_keeps_the_answer_the_label_and_the_escaping():
     assert str(Form(initial={"country": "SN"})["country"]).count(" selected") == 1
     select = QuickSelect(choices=[("a", "<b>&</b>")])
     assert '<option value="a">&lt;b&gt;&amp;&lt;/b&gt;</option>' in select.render("x", None)
+
+
+def same_markup(first, second):
+    """The same elements, attributes and text, whatever the order of the attributes."""
+    from django.test.html import parse_html
+
+    return parse_html(first) == parse_html(second)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {"one": "b", "many": ["a", "c"], "country": "SN"}, {"one": "zz", "country": "XX"}],
+)
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_quick_widgets_give_djangos_markup_and_answers(data, language):
+    from django import forms
+    from django.utils import translation
+    from django_countries.fields import CountryField
+
+    from scholarships.widgets import (
+        CountryChoiceField,
+        CountrySelect,
+        QuickCheckboxSelectMultiple,
+        QuickRadioSelect,
+    )
+
+    choices = [("a", "A & <b>"), ("b", "B"), ("c", "C")]
+
+    class Django(forms.Form):
+        one = forms.ChoiceField(choices=choices, widget=forms.RadioSelect(attrs={"class": "x"}))
+        many = forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, required=False
+        )
+        country = CountryField().formfield()
+
+    class Quick(forms.Form):
+        one = forms.ChoiceField(choices=choices, widget=QuickRadioSelect(attrs={"class": "x"}))
+        many = forms.MultipleChoiceField(
+            choices=choices, widget=QuickCheckboxSelectMultiple, required=False
+        )
+        country = CountryField().formfield(
+            widget=CountrySelect, choices_form_class=CountryChoiceField
+        )
+
+    with translation.override(language):
+        django, quick = Django(data), Quick(data)
+        assert django.is_valid() == quick.is_valid()
+        assert django.errors == quick.errors
+        for name in ("one", "many", "country"):
+            assert same_markup(str(django[name]), str(quick[name])), name
