@@ -3,14 +3,22 @@ import json
 from collections import Counter
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Q, Subquery, Sum, TextField, Value
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accounts.rules import is_coordinator
 
 from .enums import ApplicationStatus, CallStatus, Outcome, Reply, ReviewStatus
-from .models import Application, Call, Conflict, Criterion, ReviewAssignment, weighted_total
+from .models import (
+    Application,
+    Call,
+    Conflict,
+    Criterion,
+    PanelMember,
+    ReviewAssignment,
+    weighted_total,
+)
 
 
 def calls_visible_to(user):
@@ -108,16 +116,24 @@ def applications_in_the_running(call):
 
 
 def ranking_state(call):
-    """A fingerprint of everything the ranking reads, in one query: the submitted
-    reviews, the applications' statuses, the declared conflicts and the rubric.
+    """A fingerprint of everything the ranking reads, in one query whose cost hardly
+    grows with the call: index lookups, and one count over an index.
 
-    Every change that can move the ranking changes it: a review submitted (count and
-    latest moment), a status changed (each change saves `updated_at`), a conflict
-    declared (the count; its review leaves too), a criterion added, removed or re-weighted.
+    Every change that can move the ranking changes it:
+    - a review submitted: the latest submission of its reviewer (one index probe per
+      panel member; a submitted review never changes, and leaves only with a conflict
+      or with its reviewer, counted below). Submissions are stamped by the app servers'
+      clocks, which the call's deadline already needs synchronised;
+    - a panel member added or removed (their count and the newest);
+    - an application's status or answers: every change saves `updated_at` (the latest,
+      by index). Ranked applications are never deleted: anonymisation keeps the row,
+      only drafts go, and the admin deletes none;
+    - a conflict declared (the count; its review leaves too);
+    - a criterion added, removed or re-weighted; the number of awards.
     """
 
     def summary(queryset, *aggregates):
-        """One scan of a table: its aggregates joined into one text."""
+        """One pass over a table: its aggregates joined into one text."""
         parts = []
         for aggregate in aggregates:
             parts += [Cast(aggregate, TextField()), Value("|")]
@@ -128,10 +144,19 @@ def ranking_state(call):
             .values("summary")
         )
 
-    reviews = ReviewAssignment.objects.filter(
-        application__call=call, status=ReviewStatus.SUBMITTED
-    ).annotate(call_key=F("application__call"))
-    applications = Application.objects.filter(call=call).annotate(call_key=F("call"))
+    latest_submitted = (
+        ReviewAssignment.objects.filter(member=OuterRef("pk"), submitted_at__isnull=False)
+        .order_by("-submitted_at")
+        .values("submitted_at")[:1]
+    )
+    panel = PanelMember.objects.filter(call=call).annotate(
+        call_key=F("call"), latest_submitted=Subquery(latest_submitted)
+    )
+    latest_application_change = (
+        Application.objects.filter(call=OuterRef("pk"))
+        .order_by("-updated_at")
+        .values("updated_at")[:1]
+    )
     conflicts = Conflict.objects.filter(application__call=call).annotate(
         call_key=F("application__call")
     )
@@ -139,8 +164,8 @@ def ranking_state(call):
     return tuple(
         Call.objects.filter(pk=call.pk)
         .annotate(
-            state_reviews=summary(reviews, Count("pk"), Max("submitted_at")),
-            state_applications=summary(applications, Count("pk"), Max("updated_at")),
+            state_reviews=summary(panel, Count("pk"), Max("pk"), Max("latest_submitted")),
+            state_applications=Subquery(latest_application_change),
             state_conflicts=summary(conflicts, Count("pk")),
             state_criteria=summary(criteria, Count("pk"), Sum("weight"), Sum("scale")),
         )
@@ -158,7 +183,7 @@ def ranking_state(call):
 RANKING_CACHE_SECONDS = 3600
 
 
-def ranking_for_call(call):
+def ranking_for_call(call, *, key=None):
     """Every reviewed application of the call with its raw mean, number of reviews,
     calibrated score (the additive bias model) and flags, best first.
 
@@ -168,13 +193,35 @@ def ranking_for_call(call):
     applications; the arithmetic is done in Python (calibration.py). Also returns the
     funding line and the flags on reviewers (panel member id → reasons).
     """
-    state = hashlib.sha256(repr(ranking_state(call)).encode()).hexdigest()
-    key = f"ranking:{call.pk}:{state}"
+    key = key or ranking_key(call)
     ranking = cache.get(key)
     if ranking is None:
         ranking = compute_ranking(call)
         cache.set(key, ranking, RANKING_CACHE_SECONDS)
     return ranking
+
+
+def ranking_key(call):
+    """The cache key of the call's ranking as it stands: one query."""
+    state = hashlib.sha256(repr(ranking_state(call)).encode()).hexdigest()
+    return f"ranking:{call.pk}:{state}"
+
+
+def from_ranking(call, view, build):
+    """`build(ranking)`, cached beside the call's ranking under the same fingerprint.
+
+    Pages show a slice or a summary of the ranking (50 rows of 10,000, counts by
+    region): they read back what they show, not every row, so they cost the same at
+    any size. `view` names what is built, with everything it depends on besides the
+    ranking (a page's filters and number). One query when nothing changed.
+    """
+    key = ranking_key(call)
+    view_key = f"{key}:{hashlib.sha256(repr(view).encode()).hexdigest()[:32]}"
+    built = cache.get(view_key)
+    if built is None:
+        built = build(ranking_for_call(call, key=key))
+        cache.set(view_key, built, RANKING_CACHE_SECONDS)
+    return built
 
 
 def compute_ranking(call):

@@ -114,6 +114,8 @@ class Application(models.Model):
             models.Index(fields=["call", "gender"]),
             # The coordinators' list: newest first, one page at a time.
             models.Index(fields=["call", "-submitted_at", "id"], name="application_call_newest"),
+            # The call's latest change, one probe (queries.ranking_state).
+            models.Index(fields=["call", "updated_at"], name="application_call_updated"),
         ]
 
     def __str__(self):

@@ -160,6 +160,10 @@ class ReviewAssignment(models.Model):
                 name="submitted_review_has_date",
             ),
         ]
+        indexes = [
+            # Each reviewer's latest submission, one probe each (queries.ranking_state).
+            models.Index(fields=["member", "submitted_at"], name="review_member_submitted"),
+        ]
 
     def __str__(self):
         return f"{self.member.reviewer} → {self.application}"

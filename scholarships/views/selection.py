@@ -1,5 +1,6 @@
 """Balance and the proposed selection: what the panel's scores and the policy give."""
 
+import hashlib
 import math
 from collections import Counter
 
@@ -18,7 +19,7 @@ from conferences.enums import Region
 
 from ..enums import ApplicationStatus, Gender
 from ..models import Application
-from ..queries import NOT_REVIEWED, calls_visible_to, ranking_for_call
+from ..queries import NOT_REVIEWED, calls_visible_to, from_ranking
 from ..selection import FIXED, MERIT, THRESHOLD
 from ..services import REVIEWABLE, pin_application, propose_selection
 
@@ -56,13 +57,12 @@ def conflict_text(conflict):
     return _("Without %(rule)s a selection would be possible.") % {"rule": RULES[family]}
 
 
-def balance_rows(groups, proposed, field, choices, targets, total):
+def balance_rows(groups, chosen, field, choices, targets, total):
     """Per group (a region or a gender category): applicants, proposed and awarded
     against its target, and the warnings in words where the proposal misses it.
-    `groups` are counts from the database (see `balance_counts`), `proposed` the
-    ranking's rows of the people proposed; `total` is the number of people proposed."""
+    `groups` are counts from the database (see `balance_counts`), `chosen` the people
+    proposed counted by group; `total` is the number of people proposed."""
     applicants, awarded = Counter(), Counter()
-    chosen = Counter(row[field] for row in proposed)
     for group in groups:
         applicants[group[field]] += group["applicants"]
         if group["status"] == ApplicationStatus.AWARDED:
@@ -102,6 +102,22 @@ def balance_counts(call):
     )
 
 
+def proposal_summary(call, ranking, proposed):
+    """The applications in the running and the proposed people counted by region and by
+    gender, and the best-ranked candidates: what the selection page shows of the
+    ranking. (The counts change only with the applications, which the ranking's
+    fingerprint follows.)"""
+    rows, _line, _flags = ranking
+    # Only reviewed applications are proposed: their region and gender are in the ranking.
+    chosen = [row for row in rows if str(row["public_id"]) in proposed]
+    return {
+        "groups": balance_counts(call),
+        "regions": Counter(row["region"] for row in chosen),
+        "genders": Counter(row["gender"] for row in chosen),
+        "candidates": rows[:CANDIDATES_SHOWN],
+    }
+
+
 @permission_required("scholarships.manage_calls", raise_exception=True)
 def call_selection(request, slug):
     call = get_object_or_404(
@@ -110,17 +126,18 @@ def call_selection(request, slug):
     policy = getattr(call, "balance_policy", None)
     run = call.selection_runs.first()
     proposed = set(run.chosen) if run and run.has_selection else set()
-    groups = balance_counts(call)
-    ranking, _line, _flags = ranking_for_call(call)
-    # Only reviewed applications are proposed: their region and gender are in the ranking.
-    proposed_rows = [row for row in ranking if str(row["public_id"]) in proposed]
+    shown = from_ranking(
+        call,
+        ("selection", hashlib.sha256(" ".join(sorted(proposed)).encode()).hexdigest()),
+        lambda ranking: proposal_summary(call, ranking, proposed),
+    )
     region_targets = {t.region: t for t in policy.region_targets.all()} if policy else {}
     gender_targets = {t.gender: t for t in policy.gender_targets.all()} if policy else {}
     region_rows, region_warnings = balance_rows(
-        groups, proposed_rows, "region", Region.choices, region_targets, len(proposed)
+        shown["groups"], shown["regions"], "region", Region.choices, region_targets, len(proposed)
     )
     gender_rows, gender_warnings = balance_rows(
-        groups, proposed_rows, "gender", Gender.choices, gender_targets, len(proposed)
+        shown["groups"], shown["genders"], "gender", Gender.choices, gender_targets, len(proposed)
     )
     warnings = region_warnings + gender_warnings
     pinned_in = set(policy.pinned_in) if policy else set()
@@ -138,7 +155,7 @@ def call_selection(request, slug):
             "region_label": Region(row["region"]).label if row["region"] else "—",
             "gender_label": Gender(row["gender"]).label if row["gender"] else "—",
         }
-        for row in ranking[:CANDIDATES_SHOWN]
+        for row in shown["candidates"]
     ]
     changes = {}
     if run and proposed:

@@ -65,9 +65,13 @@ def test_the_ranking_filters_by_region_and_gender(client, harsh_and_lenient):
     sign_in(client, UserFactory(coordinator=True))
     url = reverse("scholarships:call-ranking", kwargs={"slug": call.slug})
 
+    everyone = client.get(url)
     europe_women = client.get(url, {"region": "europe", "gender": "woman"})
+    everyone_again = client.get(url, {"page": "7"})  # past the last page: the last one
 
     assert [row["reference"] for row in europe_women.context["page"]] == [str(c.public_id)[:8]]
+    assert len(everyone.context["page"]) == len(everyone_again.context["page"]) == 3
+    assert everyone_again.context["page"].number == 1
 
 
 def test_the_csv_export_is_logged_and_has_every_row(client, harsh_and_lenient):
@@ -119,7 +123,7 @@ def test_the_ranking_page_costs_the_same_at_any_size(client, django_assert_num_q
 def test_the_cached_ranking_follows_every_change_it_depends_on(harsh_and_lenient):
     from scholarships.enums import ApplicationStatus
     from scholarships.queries import ranking_for_call
-    from scholarships.services import declare_conflict, withdraw_application
+    from scholarships.services import declare_conflict, save_review, withdraw_application
 
     call, a, b, c = harsh_and_lenient
 
@@ -143,6 +147,34 @@ def test_the_cached_ranking_follows_every_change_it_depends_on(harsh_and_lenient
     d = ApplicationFactory(call=call)
     review(d, harsh, 5, call.criteria.get())
     assert str(d.public_id) in ranked()
+
+    # A review submitted on an application already ranked, by a reviewer with reviews.
+    lenient = call.panel.order_by("pk").last()
+    draft = ReviewAssignmentFactory(application=a, member=lenient)
+    assert ranked()[str(a.public_id)]["reviews"] == 1
+    save_review(
+        draft,
+        scores={str(call.criteria.get().pk): 1},
+        comment="",
+        recommendation="support",
+        submit=True,
+        by=lenient.reviewer,
+    )
+    assert ranked()[str(a.public_id)]["reviews"] == 2
+
+    # A reviewer leaves the panel, and their reviews with them.
+    lenient.delete()
+    assert ranked()[str(a.public_id)]["reviews"] == 1
+    assert str(b.public_id) not in ranked()
+
+    # The rubric and the number of awards.
+    assert ranked()[str(a.public_id)]["raw_mean"] == 7.5  # 4 on a scale of 1 to 5
+    type(call.criteria.get()).objects.filter(call=call).update(scale=10)
+    assert ranked()[str(a.public_id)]["raw_mean"] == 3.33  # 4 on a scale of 1 to 10
+    assert sum(row["funded"] for row in ranked().values()) == 1
+    type(call).objects.filter(pk=call.pk).update(number_of_awards=2)
+    call.refresh_from_db()
+    assert sum(row["funded"] for row in ranked().values()) == 2
 
 
 def test_only_coordinators_see_the_ranking(client, harsh_and_lenient):

@@ -145,9 +145,10 @@ def test_the_selection_page_costs_the_same_at_any_size(client, django_assert_num
     url = reverse("scholarships:call-selection", kwargs={"slug": call.slug})
     client.get(url)
 
-    # session, user, device, call with its policy, latest run, applications, targets ×2,
-    # and the ranking's fingerprint (the ranking itself is cached since the first visit)
-    with django_assert_num_queries(9):
+    # session, user, device, call with its policy, latest run, targets ×2, and the
+    # ranking's fingerprint (the counts by group and the best-ranked rows are cached
+    # beside the ranking since the first visit)
+    with django_assert_num_queries(8):
         client.get(url)
 
 
@@ -237,3 +238,24 @@ def test_a_large_call_is_solved_by_the_task_worker(
     assert len(callbacks) == 1  # one task, enqueued after commit (run at once in tests)
     assert "The proposal is being computed." in response.content.decode()
     assert SelectionRun.objects.get().status == "optimal"
+
+
+def test_the_cached_counts_follow_the_applications(client, reviewed_call):
+    call, people = reviewed_call
+    sign_in(client, UserFactory(coordinator=True))
+    url = reverse("scholarships:call-selection", kwargs={"slug": call.slug})
+
+    def applicants(region):
+        rows = client.get(url).context["region_rows"]
+        return next(row["applicants"] for row in rows if row["label"] == region)
+
+    assert applicants("Africa") == 1
+    assert applicants("Africa") == 1  # from the cache
+    ApplicationFactory(call=call, region="africa", gender="man")
+    assert applicants("Africa") == 2
+    from scholarships.models import Application
+    from scholarships.services import withdraw_application
+
+    withdrawn = Application.objects.get(public_id=people["af1"])
+    withdraw_application(withdrawn, by=withdrawn.applicant)
+    assert applicants("Africa") == 1
