@@ -148,7 +148,21 @@ LOGIN_THROTTLE_LIMITS = {
 # Second factor: required for every staff role, offered to applicants.
 OTP_ISSUER = env.str("OTP_ISSUER", default="Scholarships")
 
+# Cache: this process's memory unless CACHE_URL names a cache every app server shares
+# (Redis in production, redis://: the rankings are then computed once for all servers).
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
+SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
 # Sessions and cookies: nothing but the session id and the language in cookies.
+# With a shared cache, a session is read from it and written through to the database
+# (one cache read instead of a query on every page); with a per-process cache that
+# would let a logout on one server go unseen by another, so sessions stay in the
+# database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_AGE = 60 * 60 * 12
 # accounts.middleware.SessionTimeoutMiddleware: idle limits and an absolute one.
 SESSION_IDLE_STAFF = env.int("SESSION_IDLE_STAFF", default=30 * 60)

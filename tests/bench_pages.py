@@ -49,6 +49,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 PG_NAME = "scholarships_bench"
+# The app servers' shared cache, as production has it (settings: CACHE_URL).
+CACHE_SERVER = os.environ.get("BENCH_CACHE_SERVER", "redis://127.0.0.1:6379")
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_SIZES", "1000,10000").split(","))
 REVIEWERS = 150
 PER_APPLICATION = 3
@@ -136,6 +138,21 @@ def choose_database(workdir):
         path = workdir / "bench.sqlite3"
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
         return f"sqlite:///{path}", f"SQLite, temporary file {path} (PostgreSQL: {reason})"
+
+
+def shared_cache(database):
+    """(CACHE_URL, description): a Redis database, emptied, when Redis answers, as the
+    app servers share in production; else ("", why): each process caches on its own and
+    sessions live in the database alone."""
+    url = f"{CACHE_SERVER}/{database}"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except Exception as error:  # any failure means: no shared cache here
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        return "", f"none, each process its own (Redis at {url}: {reason})"
+    return url, f"Redis at {url} (emptied), sessions read from it"
 
 
 def setup_django(database_url, workdir):
@@ -959,8 +976,10 @@ def main():
 
 def measure(workdir):
     database_url, description = choose_database(workdir)
+    cache_url, cache_description = shared_cache(database=8)
+    os.environ["CACHE_URL"] = cache_url
     say()
-    say(f"Pages on a seeded database: {description}")
+    say(f"Pages on a seeded database: {description}; shared cache: {cache_description}")
     started = time.monotonic()
     setup_django(database_url, workdir)
     say(f"  migrated in {time.monotonic() - started:.1f} s")

@@ -5,10 +5,11 @@ anew; LOAD_PG_SERVER overrides the server) gets LOAD_CALLS calls closing within 
 and one applicant account per phone. Two "machines" run on this one: each a gunicorn
 instance (LOAD_WORKERS sync workers, production settings over plain HTTP) on its own port
 and a task worker (`db_worker`, sending the confirmation emails to a file through
-Django's console backend), sharing that database and one private storage folder and
-nothing else. LOAD_CLIENTS simulated phones work at once, each request going to the other
-instance than the one before, so that every session, draft, upload and CSRF token must
-survive a change of server:
+Django's console backend), sharing that database, one private storage folder and,
+when Redis answers on 127.0.0.1:6379, one cache (database 7, emptied; the sessions are
+read from it, as in production), and nothing else. LOAD_CLIENTS simulated phones work at
+once, each request going to the other instance than the one before, so that every
+session, draft, upload and CSRF token must survive a change of server:
 
 1. for LOAD_BARE_SECONDS, a bare Django view (tests/load_urls.py: every middleware, no
    session, no database) is asked as fast as it answers: the ceiling of this machine;
@@ -52,7 +53,7 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
-from tests.bench_pages import ENVIRONMENT, free_port, percentile
+from tests.bench_pages import ENVIRONMENT, free_port, percentile, shared_cache
 from tests.load_checks import check_database
 from tests.load_http import HTTPError, request
 from tests.load_phones import (
@@ -95,9 +96,10 @@ def make_database():
     return f"{PG_SERVER}/{PG_NAME}"
 
 
-def environment(database_url, storage):
+def environment(database_url, storage, cache_url):
     return {
         **ENVIRONMENT,
+        "CACHE_URL": cache_url,
         "DJANGO_SETTINGS_MODULE": "tests.load_settings",
         "DATABASE_URL": database_url,
         "PRIVATE_STORAGE_ROOT": str(storage),
@@ -440,7 +442,8 @@ def run(workdir):
         return 2
     storage = workdir / "private"
     storage.mkdir()
-    env = environment(database_url, storage)
+    cache_url, cache_description = shared_cache(database=7)
+    env = environment(database_url, storage, cache_url)
     os.environ.update(env)
     import django
 
@@ -461,6 +464,7 @@ def run(workdir):
             f"{servers.ports[0]} and :{servers.ports[1]}, sharing the database and the storage "
             f"folder; {CLIENTS} phones at once, each request going to the other instance."
         )
+        say(f"Shared cache: {cache_description}.")
         bare, signed_in, rush, signed_out = asyncio.run(phases(servers.ports, calls))
         drained = servers.drain_outbox()
     finally:

@@ -78,6 +78,35 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "Set SECRET_KEY in the environment (DEBUG is off)." in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("cache_url", "engine"),
+    [
+        ("", "django.contrib.sessions.backends.db"),
+        ("locmemcache://", "django.contrib.sessions.backends.db"),
+        ("redis://127.0.0.1:6379/9", "django.contrib.sessions.backends.cached_db"),
+    ],
+)
+def test_sessions_are_read_from_the_cache_only_when_every_server_shares_it(cache_url, engine):
+    # A per-process cache would keep a session another server has ended.
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; import django; django.setup(); "
+            "print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'])",
+        ],
+        cwd=BASE_DIR,
+        env=production_environment(CACHE_URL=cache_url),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    session_engine, cache_backend = result.stdout.split()
+    assert session_engine == engine
+    assert cache_backend.endswith("RedisCache" if cache_url.startswith("redis") else "LocMemCache")
+
+
 @pytest.mark.django_db
 def test_pages_carry_the_security_headers(client):
     response = client.get(reverse("scholarships:call-list"))
