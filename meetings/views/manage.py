@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.audit import log_action
@@ -119,7 +120,11 @@ def meeting_send(request, public_id):
     except MeetingError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("%(count)s invitation(s) sent.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)s invitation sent.", "%(count)s invitations sent.", count)
+            % {"count": count},
+        )
     return redirect("meetings:meeting-manage-detail", public_id=meeting.public_id)
 
 

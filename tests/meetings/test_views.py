@@ -195,7 +195,7 @@ def test_a_coordinator_sends_moves_and_cancels(client, before_the_meetings):
     sign_in(client, UserFactory(coordinator=True))
     on = {"public_id": meeting.public_id}
 
-    client.post(reverse("meetings:meeting-send", kwargs=on))
+    sent = client.post(reverse("meetings:meeting-send", kwargs=on), follow=True)
     client.post(
         reverse("meetings:meeting-slots", kwargs=on), {"start": "2026-03-25T13:00:00+00:00"}
     )
@@ -212,6 +212,7 @@ def test_a_coordinator_sends_moves_and_cancels(client, before_the_meetings):
         "meeting_invitation",
         "meeting_cancelled",
     ]
+    assert [str(message) for message in sent.context["messages"]] == ["1 invitation sent."]
 
 
 def test_the_slot_finder_shows_each_participants_local_time(client, before_the_meetings):
