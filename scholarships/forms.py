@@ -12,7 +12,6 @@ from .uploads import validate_document
 from .validators import MaxWordsValidator
 from .widgets import (
     CountryChoiceField,
-    CountrySelect,
     QuickCheckboxSelectMultiple,
     QuickRadioSelect,
 )
@@ -131,7 +130,6 @@ class AboutForm(CallStepForm):
 
     country_of_residence = CountryField().formfield(
         label=_("Country where you live"),
-        widget=CountrySelect,
         choices_form_class=CountryChoiceField,
     )
     gender = forms.ChoiceField(
@@ -207,7 +205,6 @@ class TravelForm(CallStepForm):
     departure_city = forms.CharField(label=_("City you would travel from"), max_length=100)
     departure_country = CountryField().formfield(
         label=_("Country you would travel from"),
-        widget=CountrySelect,
         choices_form_class=CountryChoiceField,
     )
     visa_needed = forms.ChoiceField(
@@ -390,7 +387,6 @@ class TravellerForm(forms.Form):
     legal_name = forms.CharField(label=_("Your name exactly as in your passport"), max_length=200)
     nationality = CountryField().formfield(
         label=_("Nationality (as in your passport)"),
-        widget=CountrySelect,
         choices_form_class=CountryChoiceField,
     )
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput)

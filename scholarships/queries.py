@@ -117,7 +117,7 @@ def applications_in_the_running(call):
 
 def ranking_state(call):
     """A fingerprint of everything the ranking reads, in one query whose cost hardly
-    grows with the call: index lookups, and one count over an index.
+    grows with the call: index lookups (one per panel member) and small counts.
 
     Every change that can move the ranking changes it:
     - a review submitted: the latest submission of its reviewer (one index probe per

@@ -56,8 +56,11 @@ def country_option_parts(language):
 
 
 class CountryChoiceField(LazyTypedChoiceField):
-    """django-countries' form field, checking a code by looking it up rather than by
-    walking some 250 choices. Use with CountrySelect."""
+    """django-countries' form field, shown with CountrySelect and checking a code by
+    looking it up rather than by walking some 250 choices. Pass it to the model field's
+    formfield as `choices_form_class`."""
+
+    widget = CountrySelect
 
     def valid_value(self, value):
         return value in countries

@@ -69,6 +69,7 @@ def call_ranking(request, slug):
             return reauthenticate_first(request)
         rows = filtered_ranking(ranking_for_call(call)[0], region, gender, flagged, sort)
         return ranking_csv(request, call, rows)
+    number = page_number(request.GET.get("page"))
 
     def one_page(ranking):
         rows, funding_line, flagged_reviewers = ranking
@@ -81,7 +82,6 @@ def call_ranking(request, slug):
             "flagged_reviewers": flagged_reviewers,
         }
 
-    number = page_number(request.GET.get("page"))
     shown = from_ranking(call, ("page", region, gender, flagged, sort, number), one_page)
     # The page as the paginator would give it, from the rows kept for it.
     page = Page(shown["rows"], shown["number"], Paginator(range(shown["count"]), 50))

@@ -1,6 +1,5 @@
 """Balance and the proposed selection: what the panel's scores and the policy give."""
 
-import hashlib
 import math
 from collections import Counter
 
@@ -128,7 +127,7 @@ def call_selection(request, slug):
     proposed = set(run.chosen) if run and run.has_selection else set()
     shown = from_ranking(
         call,
-        ("selection", hashlib.sha256(" ".join(sorted(proposed)).encode()).hexdigest()),
+        ("selection", tuple(sorted(proposed))),
         lambda ranking: proposal_summary(call, ranking, proposed),
     )
     region_targets = {t.region: t for t in policy.region_targets.all()} if policy else {}

@@ -100,6 +100,10 @@ def test_the_quick_widgets_give_djangos_markup_and_answers(data, language):
         QuickRadioSelect,
     )
 
+    assert isinstance(
+        CountryField().formfield(choices_form_class=CountryChoiceField).widget, CountrySelect
+    )
+
     choices = [("a", "A & <b>"), ("b", "B"), ("c", "C")]
 
     class Django(forms.Form):
@@ -114,9 +118,7 @@ def test_the_quick_widgets_give_djangos_markup_and_answers(data, language):
         many = forms.MultipleChoiceField(
             choices=choices, widget=QuickCheckboxSelectMultiple, required=False
         )
-        country = CountryField().formfield(
-            widget=CountrySelect, choices_form_class=CountryChoiceField
-        )
+        country = CountryField().formfield(choices_form_class=CountryChoiceField)
 
     with translation.override(language):
         django, quick = Django(data), Quick(data)
