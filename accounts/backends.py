@@ -2,9 +2,30 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Exists, OuterRef
+from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 
 from .two_factor import TOTPDevice
+
+
+def confirmed_device_sql(user_model):
+    """`EXISTS (a confirmed authenticator of the row's user)`, as SQL.
+
+    Written out rather than as `Exists(TOTPDevice.objects.filter(...))`: this runs on
+    every request of every signed-in person, and compiling the subquery took half of
+    the time of loading the user (about 0.4 ms of CPU a request, 5 % of a wizard step).
+    The names come from the models' metadata.
+    """
+    quote = connection.ops.quote_name
+    device = TOTPDevice._meta
+    user_pk = f"{quote(user_model._meta.db_table)}.{quote(user_model._meta.pk.column)}"
+    # Table and column names from the models, quoted; nothing from a request.
+    return (
+        f"EXISTS (SELECT 1 FROM {quote(device.db_table)} "  # noqa: S608
+        f"WHERE {quote(device.get_field('user').column)} = {user_pk} "
+        f"AND {quote(device.get_field('confirmed').column)})"
+    )
 
 
 class UserBackend(ModelBackend):
@@ -17,16 +38,13 @@ class UserBackend(ModelBackend):
     """
 
     def get_user(self, user_id):
+        user_model = get_user_model()
         try:
-            user = (
-                get_user_model()
-                ._default_manager.annotate(
-                    confirmed_device_loaded=Exists(
-                        TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-                    )
+            user = user_model._default_manager.annotate(
+                confirmed_device_loaded=RawSQL(  # noqa: S611 - no input: see above
+                    confirmed_device_sql(user_model), (), output_field=BooleanField()
                 )
-                .get(pk=user_id)
-            )
-        except get_user_model().DoesNotExist:
+            ).get(pk=user_id)
+        except user_model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

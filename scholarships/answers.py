@@ -6,9 +6,11 @@ coordinator's page: each step's form gives the labels and the choices' names.
 
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from .enums import ApplicationStatus
 from .forms import APPLICATION_STEPS
+from .widgets import CountryChoiceField
 
 # The steps whose answers are shown (not the screening questions, nor the consent).
 ANSWER_STEPS = [
@@ -27,6 +29,8 @@ def display_value(field, value):
         return _("Yes")
     if value is False:
         return _("No")
+    if isinstance(field, CountryChoiceField):  # looked up, not found among some 250
+        return countries.name(value) or str(value)
     choices = {str(key): label for key, label in (getattr(field, "choices", None) or [])}
     if isinstance(value, list):
         return ", ".join(str(choices.get(str(item), item)) for item in value)

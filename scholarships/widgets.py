@@ -48,6 +48,11 @@ class CountrySelect(QuickSelect):
     def option_parts(self):
         return country_option_parts(get_language())
 
+    def use_required_attribute(self, initial):
+        # As Select's, which walks the whole list to find its first choice: here it is
+        # always the empty one.
+        return forms.Widget.use_required_attribute(self, initial)
+
 
 @lru_cache(maxsize=16)
 def country_option_parts(language):

@@ -187,3 +187,18 @@ def test_after_setting_up_the_continue_link_is_an_address_not_a_url_name(client)
 
     assert 'href="scholarships:' not in page.content.decode()
     assert f'href="{reverse("scholarships:call-list")}"' in page.content.decode()
+
+
+def test_the_sign_in_backend_loads_whether_the_person_has_a_confirmed_app():
+    from accounts.backends import UserBackend
+
+    person, other = UserFactory(), UserFactory()
+    TOTPDevice.objects.create(user=other, name="app", confirmed=True)
+    backend = UserBackend()
+    assert backend.get_user(person.pk).confirmed_device_loaded is False
+    device = TOTPDevice.objects.create(user=person, name="app", confirmed=False)
+    assert backend.get_user(person.pk).confirmed_device_loaded is False
+    device.confirmed = True
+    device.save()
+    assert backend.get_user(person.pk).confirmed_device_loaded is True
+    assert backend.get_user(other.pk + person.pk + 1000) is None
