@@ -123,7 +123,7 @@ def test_my_applications_cost_the_same_at_any_number(client, django_assert_num_q
     application = start(client, open_call, applicant)
     fill_all(client, open_call, application, until="travel")
 
-    # session, user with whether they have a second factor, applications with calls, conferences and decisions
+    # session, user with whether they have a second factor, applications with calls and decisions
     response = warm_then_count(
         client, reverse("scholarships:my-applications"), django_assert_num_queries, 3
     )
