@@ -215,6 +215,7 @@ class ApplicationWizard(NamedUrlWizardView):
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         completed = self.storage.completed_steps()
+        last_reachable = STEP_NAMES.index(self.first_incomplete_step())
         context.update(
             application=self.application,
             call=self.call,
@@ -226,10 +227,9 @@ class ApplicationWizard(NamedUrlWizardView):
                     "complete": name in completed,
                     "current": name == self.steps.current,
                     "url": self.get_step_url(name),
-                    "reachable": STEP_NAMES.index(name)
-                    <= STEP_NAMES.index(self.first_incomplete_step()),
+                    "reachable": number <= last_reachable,
                 }
-                for name, form_class in APPLICATION_STEPS
+                for number, (name, form_class) in enumerate(APPLICATION_STEPS)
             ],
         )
         if self.steps.current == "documents":
