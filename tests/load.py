@@ -75,7 +75,7 @@ CLIENTS = int(os.environ.get("LOAD_CLIENTS", "24"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", "2"))
 RUSH_SECONDS = float(os.environ.get("LOAD_SECONDS", "45"))
 BARE_SECONDS = float(os.environ.get("LOAD_BARE_SECONDS", "10"))
-CALLS = int(os.environ.get("LOAD_CALLS", "20"))
+CALLS = int(os.environ.get("LOAD_CALLS", "40"))
 TARGET_RATIO = 0.15
 LANGUAGES = ["en", "fr", "es", "ru", "zh-hans"]
 

@@ -78,6 +78,29 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "Set SECRET_KEY in the environment (DEBUG is off)." in result.stderr
 
 
+@pytest.mark.parametrize(("switch", "binding"), [(None, "True"), ("1", "True"), ("0", "False")])
+def test_postgresql_binds_parameters_on_the_server_unless_switched_off(switch, binding):
+    # Off for a pooler that cannot keep prepared statements (PgBouncer in transaction mode).
+    extra = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/anything"}
+    if switch is not None:
+        extra["DATABASE_SERVER_SIDE_BINDING"] = switch
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; "
+            "print(settings.DATABASES['default']['OPTIONS']['server_side_binding'])",
+        ],
+        cwd=BASE_DIR,
+        env=production_environment(**extra),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.strip() == binding
+
+
 @pytest.mark.parametrize(
     ("cache_url", "engine"),
     [
