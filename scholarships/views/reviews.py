@@ -14,7 +14,9 @@ from ..models import weighted_total
 from ..queries import assignments_of, other_reviews
 from ..services import ScholarshipError, declare_conflict, save_review
 
-QUEUE_PAGE_SIZE = 50
+# As the coordinators' list of applications: a page that a phone shows quickly (a reviewer
+# of a large call has two or three hundred assignments).
+QUEUE_PAGE_SIZE = 25
 
 # What a reviewer never sees of an application: who the applicant is, and what scoring
 # does not need (a self-described gender, access needs). The display name and email

@@ -221,7 +221,9 @@ def test_the_review_queue_costs_the_same_at_any_size(client, django_assert_num_q
     # session, user, second-factor device, the count for the pages, and one page of
     # assignments with their applications and calls
     with django_assert_num_queries(5):
-        client.get(reverse("scholarships:review-queue"))
+        response = client.get(reverse("scholarships:review-queue"))
+    assert len(response.context["page"]) == min(rows, 25)
+    assert response.context["page"].paginator.count == rows
 
 
 def test_a_withdrawn_application_leaves_the_queue_and_cannot_be_reviewed(client):
