@@ -7,8 +7,8 @@ in Python from the same context; every other template (errors, selects, radio bu
 that are not `scholarships.widgets`' own, the admin's) is rendered by Django as usual.
 `tests/test_renderers.py` compares the two, widget by widget.
 
-A project overriding one of the templates named here must drop it from these tables,
-or the override would be ignored.
+A project overriding one of the templates named here must drop it from PYTHON_RENDERERS,
+or the override would be ignored (a test checks that each is still Django's own).
 """
 
 from django.forms.renderers import DjangoTemplates
@@ -28,6 +28,7 @@ def attributes(attrs):
 
 
 def render_input(context):
+    """As django/forms/widgets/input.html, which every input type includes."""
     widget = context["widget"]
     value = widget["value"]
     shown = "" if value is None else f' value="{conditional_escape(value)}"'
@@ -38,6 +39,7 @@ def render_input(context):
 
 
 def render_textarea(context):
+    """As django/forms/widgets/textarea.html."""
     widget = context["widget"]
     value = conditional_escape(widget["value"]) if widget["value"] else ""
     return (
@@ -47,6 +49,7 @@ def render_textarea(context):
 
 
 def render_label(context):
+    """As django/forms/label.html (a label, or a legend: `tag`)."""
     label = conditional_escape(context["label"])
     if not context["use_tag"]:
         return label
@@ -71,19 +74,27 @@ INPUT_TYPES = [
     "time",
     "url",
 ]
-IN_PYTHON = {
+PYTHON_RENDERERS = {
     **{f"django/forms/widgets/{name}.html": render_input for name in INPUT_TYPES},
     "django/forms/widgets/textarea.html": render_textarea,
     "django/forms/label.html": render_label,
 }
 
 
+def has_callable_attribute(context):
+    """A template calls a callable attribute value before printing it; those rare
+    widgets are left to the templates."""
+    attrs = context["widget"]["attrs"] if "widget" in context else context["attrs"]
+    return any(callable(value) for value in (attrs or {}).values())
+
+
 class FormRenderer(DjangoTemplates):
-    """Django's default form renderer, with the templates in IN_PYTHON built in Python."""
+    """Django's default form renderer, with the templates in PYTHON_RENDERERS built in
+    Python."""
 
     def render(self, template_name, context, request=None):
-        render = IN_PYTHON.get(template_name)
-        if render is None:
+        render = PYTHON_RENDERERS.get(template_name)
+        if render is None or has_callable_attribute(context):
             return super().render(template_name, context, request=request)
         # As Django's: stripped, and marked safe by the caller (every part is escaped).
         return render(context).strip()

@@ -18,6 +18,7 @@ import time_machine
 from django.urls import reverse
 
 from meetings.enums import Rsvp
+from scholarships.enums import Reply
 from scholarships.models import Application
 from tests.factories import (
     ApplicationFactory,
@@ -25,6 +26,7 @@ from tests.factories import (
     EligibilityQuestionFactory,
     MotivationQuestionFactory,
     UserFactory,
+    accepted_award,
 )
 from tests.helpers import sign_in
 from tests.meetings.factories import InvitationFactory, PrepMeetingFactory
@@ -119,6 +121,13 @@ def test_my_applications_cost_the_same_at_any_number(client, django_assert_num_q
         rows - rows // 2 - 1, applicant=applicant, status="draft", submitted_at=None
     )
     ApplicationFactory.create_batch(rows, call=open_call)  # other people's: not shown
+    # Decided ones too: a released award awaiting its reply, one offered from the waitlist.
+    award = accepted_award(applicant=applicant)
+    award.reply, award.replied_at = Reply.PENDING, None
+    award.save()
+    offer = accepted_award(applicant=applicant)
+    offer.released_at, offer.offered_from_waitlist_at = None, offer.replied_at
+    offer.save()
     sign_in(client, applicant)
     application = start(client, open_call, applicant)
     fill_all(client, open_call, application, until="travel")
@@ -127,7 +136,8 @@ def test_my_applications_cost_the_same_at_any_number(client, django_assert_num_q
     response = warm_then_count(
         client, reverse("scholarships:my-applications"), django_assert_num_queries, 3
     )
-    assert len(response.context["rows"]) == rows
+    assert len(response.context["rows"]) == rows + 2
+    assert "Please reply by" in response.content.decode()
 
 
 @pytest.mark.parametrize("rows", ROWS)

@@ -4,12 +4,12 @@ import datetime
 
 import pytest
 from django import forms
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import DjangoTemplates, get_default_renderer
 from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from config.renderers import FormRenderer
+from config.renderers import PYTHON_RENDERERS, FormRenderer
 
 DJANGO = DjangoTemplates()
 OURS = FormRenderer()
@@ -65,10 +65,10 @@ class Form(forms.Form):
     bio = forms.CharField(label="Why?", widget=forms.Textarea)
 
 
-@pytest.mark.parametrize("renderer_kwargs", [{}, {"label_suffix": ""}, {"label_suffix": " →"}])
-def test_labels_render_as_with_djangos_template(renderer_kwargs, without_templates):
-    ours = Form(renderer=OURS, **renderer_kwargs)
-    django = Form(renderer=DJANGO, **renderer_kwargs)
+@pytest.mark.parametrize("form_kwargs", [{}, {"label_suffix": ""}, {"label_suffix": " →"}])
+def test_labels_render_as_with_djangos_template(form_kwargs, without_templates):
+    ours = Form(renderer=OURS, **form_kwargs)
+    django = Form(renderer=DJANGO, **form_kwargs)
     ours.required_css_class = django.required_css_class = "required"
     for name in ours.fields:
         assert ours[name].label_tag() == django[name].label_tag()
@@ -87,8 +87,19 @@ def test_the_whole_form_renders_alike_bound_and_with_errors():
     assert str(Form(data, renderer=OURS)) == str(Form(data, renderer=DJANGO))
 
 
-def test_the_project_uses_it(settings):
-    from django.forms.renderers import get_default_renderer
+def test_a_callable_attribute_is_called_as_a_template_would():
+    widget = forms.TextInput(attrs={"data-at": lambda: "called"})
+    assert widget.render("f", "x", renderer=OURS) == widget.render("f", "x", renderer=DJANGO)
+    assert 'data-at="called"' in widget.render("f", "x", renderer=OURS)
 
+
+@pytest.mark.parametrize("template_name", sorted(PYTHON_RENDERERS))
+def test_each_template_built_in_python_is_still_djangos_own(template_name):
+    # An app overriding one of them would be ignored: drop it from PYTHON_RENDERERS then.
+    origin = DJANGO.get_template(template_name).origin.name
+    assert origin.endswith(f"django/forms/templates/{template_name}")
+
+
+def test_forms_render_with_the_python_renderer_by_default(settings):
     assert settings.FORM_RENDERER == "config.renderers.FormRenderer"
     assert isinstance(get_default_renderer(), FormRenderer)

@@ -15,39 +15,20 @@ from conferences.enums import Region
 
 from ..answers import answer_sections
 from ..enums import WITHDRAWABLE, ApplicationStatus, Gender
-from ..queries import applications_of, applications_visible_to, calls_visible_to
+from ..queries import (
+    application_cards_of,
+    applications_of,
+    applications_visible_to,
+    calls_visible_to,
+)
 from ..services import ScholarshipError, withdraw_application
 from .wizard import STEP_NAMES, resume_url
 
 PAGE_SIZE = 25
-MY_APPLICATIONS_FIELDS = [
-    "public_id",
-    "status",
-    "created_at",
-    "submitted_at",
-    "draft",
-    "call__title",
-    "call__status",
-    "call__opens_at",
-    "call__closes_at",
-    "decision__outcome",
-    "decision__released_at",
-    "decision__reply",
-    "decision__reply_by",
-    "decision__offered_from_waitlist_at",
-]
 
 
 def my_applications(request):
-    # Only what the cards show: a person with many applications does not pay for
-    # decrypting every answer of each (the draft is read for its steps saved).
-    applications = list(
-        applications_of(request.user)
-        .select_related(None)
-        .select_related("call", "decision")
-        .only(*MY_APPLICATIONS_FIELDS)
-        .order_by("-created_at")
-    )
+    applications = list(application_cards_of(request.user))
     rows = [
         {
             "application": application,

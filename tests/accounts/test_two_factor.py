@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.audit import AuditEntry
+from accounts.backends import UserBackend
 from accounts.two_factor import RecoveryCode, RecoveryCodeDevice, TOTPDevice
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import sign_in
@@ -190,8 +191,6 @@ def test_after_setting_up_the_continue_link_is_an_address_not_a_url_name(client)
 
 
 def test_the_sign_in_backend_loads_whether_the_person_has_a_confirmed_app():
-    from accounts.backends import UserBackend
-
     person, other = UserFactory(), UserFactory()
     TOTPDevice.objects.create(user=other, name="app", confirmed=True)
     backend = UserBackend()
