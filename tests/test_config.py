@@ -78,6 +78,19 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "Set SECRET_KEY in the environment (DEBUG is off)." in result.stderr
 
 
+def test_the_wsgi_application_leaves_what_start_up_loaded_to_no_garbage_collection():
+    result = subprocess.run(
+        [sys.executable, "-c", "import gc, config.wsgi; print(gc.get_freeze_count())"],
+        cwd=BASE_DIR,
+        env=production_environment(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert int(result.stdout) > 10_000  # Django, the apps and the settings
+
+
 @pytest.mark.parametrize(("switch", "binding"), [(None, "True"), ("1", "True"), ("0", "False")])
 def test_postgresql_binds_parameters_on_the_server_unless_switched_off(switch, binding):
     # Off for a pooler that cannot keep prepared statements (PgBouncer in transaction mode).
