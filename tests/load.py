@@ -35,7 +35,8 @@ lost, duplicated or altered submission or step exits with status 1.
 
 Beside this file: tests/load_phones.py (what a phone answers and how it walks the
 portal), tests/load_http.py (the HTTP client), tests/load_checks.py (the database check),
-tests/load_settings.py and tests/load_urls.py (the bare view).
+tests/load_settings.py and tests/load_urls.py (the bare view); tests/load_cpu.py plays
+the same phones in one process and prints the CPU time of each kind of request.
 """
 
 import asyncio

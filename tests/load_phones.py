@@ -94,12 +94,13 @@ def plan_journey(number, turn, slug, call, rng):
 class Phone:
     """One simulated phone: a browser, and the instance its next request goes to."""
 
-    def __init__(self, number, ports, stats, deadline):
+    def __init__(self, number, ports, stats, deadline, transport=request):
         self.ports = ports
         self.turn = number % len(ports)
         self.stats = stats
         self.deadline = deadline
         self.browser = None
+        self.transport = transport  # load_http.request, or tests.load_cpu's in-process call
 
     def next_port(self):
         port = self.ports[self.turn]
@@ -111,7 +112,7 @@ class Phone:
         if time.monotonic() > self.deadline and kind != "submit":
             raise TimeUp
         try:
-            response = await request(
+            response = await self.transport(
                 self.next_port(), method, path, browser=self.browser, body=body
             )
         except HTTPError as error:
