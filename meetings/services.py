@@ -277,10 +277,11 @@ def send_due_reminders(now=None):
     Returns the number of reminders queued.
     """
     now = now or timezone.now()
-    count = 0
     with transaction.atomic():
+        # Only the invitations are locked, not the people's rows that come with them: a
+        # sign-in (which writes the user's row) does not wait for the reminders.
         due = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .filter(
                 meeting__status=MeetingStatus.SCHEDULED,
                 meeting__starts_at__gt=now,
@@ -292,11 +293,12 @@ def send_due_reminders(now=None):
             )
             .select_related("meeting", "user")
         )
+        reminded = []
         for invitation in due:
             queue_meeting_email(invitation.meeting, invitation, "meeting_reminder")
-            invitation.reminded_at = now
-            invitation.save(update_fields=["reminded_at"])
-            count += 1
+            reminded.append(invitation.pk)
+        Invitation.objects.filter(pk__in=reminded).update(reminded_at=now)
+    count = len(reminded)
     if count:
         logger.info("Queued %s meeting reminders", count)
     return count

@@ -79,3 +79,49 @@ def test_two_reminder_runs_at_once_send_one_reminder(before_the_meetings):
     assert errors == []
     assert sorted(counts) == [0, 1]
     assert OutgoingEmail.objects.filter(template="meeting_reminder").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reminder_run_locks_the_invitations_not_the_people(before_the_meetings, monkeypatch):
+    # A sign-in writes the person's row (last_login): it must not wait for the reminders.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks")
+    from django.contrib.auth import get_user_model
+    from django.db import DatabaseError, transaction
+
+    from meetings import services
+
+    invitation = InvitationFactory()
+    now = invitation.meeting.starts_at.replace(hour=0)
+    locked, finish, errors = threading.Event(), threading.Event(), []
+    queue = services.queue_meeting_email
+
+    def queue_and_wait(*args, **kwargs):
+        queue(*args, **kwargs)
+        locked.set()  # the run holds its locks until it returns
+        finish.wait(timeout=30)
+
+    monkeypatch.setattr(services, "queue_meeting_email", queue_and_wait)
+
+    def remind():
+        try:
+            services.send_due_reminders(now=now)
+        except Exception as error:  # noqa: BLE001 - asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=remind)
+    thread.start()
+    try:
+        assert locked.wait(timeout=30)
+        people = get_user_model().objects.filter(pk=invitation.user_id)
+        with transaction.atomic():
+            assert people.select_for_update(nowait=True).get() is not None
+        with pytest.raises(DatabaseError), transaction.atomic():
+            Invitation.objects.select_for_update(nowait=True).get(pk=invitation.pk)
+    finally:
+        finish.set()
+        thread.join()
+    assert errors == []
+    assert Invitation.objects.get(pk=invitation.pk).reminded_at == now
