@@ -55,7 +55,8 @@ def application_cards_of(user):
     `Call.is_open` and the wizard's `resume_url` read; another one read there would cost a
     query per card."""
     return (
-        Application.objects.filter(applicant=user)
+        applications_of(user)
+        .select_related(None)
         .select_related("call", "decision")
         .only(
             "public_id",

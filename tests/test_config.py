@@ -78,17 +78,22 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "Set SECRET_KEY in the environment (DEBUG is off)." in result.stderr
 
 
-def test_the_wsgi_application_leaves_what_start_up_loaded_to_no_garbage_collection():
-    result = subprocess.run(
-        [sys.executable, "-c", "import gc, config.wsgi; print(gc.get_freeze_count())"],
+def printed_in_production(code, **environment):
+    """What `code` prints in a fresh Python process with the production settings."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
         cwd=BASE_DIR,
-        env=production_environment(),
+        env=production_environment(**environment),
         capture_output=True,
         text=True,
         check=True,
-    )
+    ).stdout
 
-    assert int(result.stdout) > 10_000  # Django, the apps and the settings
+
+def test_the_wsgi_application_leaves_what_start_up_loaded_to_no_garbage_collection():
+    frozen = printed_in_production("import gc, config.wsgi; print(gc.get_freeze_count())")
+
+    assert int(frozen) > 10_000  # Django, the apps and the settings
 
 
 @pytest.mark.parametrize(("switch", "binding"), [(None, "True"), ("1", "True"), ("0", "False")])
@@ -97,21 +102,13 @@ def test_postgresql_binds_parameters_on_the_server_unless_switched_off(switch, b
     extra = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/anything"}
     if switch is not None:
         extra["DATABASE_SERVER_SIDE_BINDING"] = switch
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from django.conf import settings; "
-            "print(settings.DATABASES['default']['OPTIONS']['server_side_binding'])",
-        ],
-        cwd=BASE_DIR,
-        env=production_environment(**extra),
-        capture_output=True,
-        text=True,
-        check=True,
+    printed = printed_in_production(
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['OPTIONS']['server_side_binding'])",
+        **extra,
     )
 
-    assert result.stdout.strip() == binding
+    assert printed.strip() == binding
 
 
 @pytest.mark.parametrize(
@@ -124,21 +121,13 @@ def test_postgresql_binds_parameters_on_the_server_unless_switched_off(switch, b
 )
 def test_sessions_are_read_from_the_cache_only_when_every_server_shares_it(cache_url, engine):
     # A per-process cache would keep a session another server has ended.
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from django.conf import settings; import django; django.setup(); "
-            "print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'])",
-        ],
-        cwd=BASE_DIR,
-        env=production_environment(CACHE_URL=cache_url),
-        capture_output=True,
-        text=True,
-        check=True,
+    printed = printed_in_production(
+        "from django.conf import settings; import django; django.setup(); "
+        "print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'])",
+        CACHE_URL=cache_url,
     )
 
-    session_engine, cache_backend = result.stdout.split()
+    session_engine, cache_backend = printed.split()
     assert session_engine == engine
     assert cache_backend.endswith("RedisCache" if cache_url.startswith("redis") else "LocMemCache")
 
