@@ -96,7 +96,12 @@ def slot_candidates(meeting, *, first, last, step=30, allow_weekends=False, limi
     dates miss it, or is None when no travel dates are known.
     """
     user_ids = participant_ids_for(meeting)
-    users = list(get_user_model().objects.filter(pk__in=user_ids).order_by("display_name", "pk"))
+    users = list(
+        get_user_model()
+        .objects.filter(pk__in=user_ids)
+        .only("display_name", "time_zone")
+        .order_by("display_name", "pk")
+    )
     hours = hours_for(user_ids)
     participants = [
         Participant(user.pk, user.time_zone or "UTC", *hours[user.pk]) for user in users
@@ -113,14 +118,18 @@ def slot_candidates(meeting, *, first, last, step=30, allow_weekends=False, limi
         limit=limit,
         spread=True,
     )
+    # Everyone with the same time zone and hours sees a candidate alike: one view each.
+    alike = [(person.zone, person.earliest, person.latest) for person in participants]
+    kinds = [Participant(kind, *kind) for kind in dict.fromkeys(alike)]
     views = [
         {
             view.key: view
-            for view in local_times(participants, candidate.start, meeting.duration, allow_weekends)
+            for view in local_times(kinds, candidate.start, meeting.duration, allow_weekends)
         }
         for candidate in candidates
     ]
-    rows = [(user, [by_key[user.pk] for by_key in views]) for user in users]
+    views_of_kind = {kind.key: [by_kind[kind.key] for by_kind in views] for kind in kinds}
+    rows = [(user, views_of_kind[kind]) for user, kind in zip(users, alike, strict=True)]
     travel_gaps = None
     if not meeting.is_online:
         dates = travel_dates_for(meeting.conference, user_ids)

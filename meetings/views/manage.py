@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format, time_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -188,29 +189,42 @@ def meeting_export(request, public_id):
 
 
 def local_time_rows(rows):
-    """The slot finder's rows as (user, [(local time, inside their hours) per candidate]).
+    """The slot finder's rows as (user, cells): the table cells of the person's local
+    time at each candidate, "outside their hours" beside those that are.
 
-    Everyone in a time zone shares the same local times, so each zone's are formatted once
-    (under the active language, as the `date` filter would: "Mon 08:00–09:30")
-    instead of once per person and candidate; only whether a time is inside a person's
-    own hours differs within a zone.
+    Everyone in a time zone shares the same local times, formatted once per zone (under
+    the active language, as the `date` filter would: "Mon 08:00–09:30"), and everyone
+    with the same zone and the same times inside their hours shares the same cells, built
+    once: a page of 500 people costs little more than one of 200.
     """
-    by_zone = {}
+    outside = format_html(" <strong>{}</strong>", _("outside their hours"))
+    labels_of_zone = {}
+    cells_of = {}
     formatted = []
     for user, views in rows:
         if not views:
-            formatted.append((user, []))
+            formatted.append((user, ""))
             continue
-        labels = by_zone.get(views[0].zone)
-        if labels is None:
-            labels = by_zone[views[0].zone] = [
-                f"{date_format(view.start, 'D')} {time_format(view.start, 'H:i')}"
-                f"–{time_format(view.end, 'H:i')}"
-                for view in views
-            ]
-        formatted.append(
-            (user, [(label, view.inside) for label, view in zip(labels, views, strict=True)])
-        )
+        zone = views[0].zone
+        key = (zone, *(view.inside for view in views))
+        cells = cells_of.get(key)
+        if cells is None:
+            labels = labels_of_zone.get(zone)
+            if labels is None:
+                labels = labels_of_zone[zone] = [
+                    f"{date_format(view.start, 'D')} {time_format(view.start, 'H:i')}"
+                    f"–{time_format(view.end, 'H:i')}"
+                    for view in views
+                ]
+            cells = cells_of[key] = format_html_join(
+                "",
+                "<td>{}{}</td>",
+                (
+                    (label, "" if view.inside else outside)
+                    for label, view in zip(labels, views, strict=True)
+                ),
+            )
+        formatted.append((user, cells))
     return formatted
 
 

@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pytest
 from django.urls import reverse
@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from meetings.enums import Rsvp
 from meetings.links import rsvp_token
-from meetings.models import Invitation, PrepMeeting
+from meetings.models import Invitation, MeetingHours, PrepMeeting
 from notifications.models import OutgoingEmail
 from tests.factories import ConferenceFactory, UserFactory
 from tests.helpers import drain, sign_in
@@ -273,6 +273,36 @@ def test_the_slot_finder_shows_local_times_either_side_of_a_clock_change(
     assert cells_of(page, "Anna")[:2] == berlin
     assert cells_of(page, "Ben")[:2] == new_york
     assert all(cell.endswith(" 20:00–21:00") for cell in cells_of(page, "Chen")[:2])
+
+
+def test_the_slot_finder_marks_each_persons_own_hours_in_a_shared_time_zone(
+    client, before_the_meetings
+):
+    # Three people in Berlin: two keep the usual hours, Dora only wants 09:00-10:00.
+    meeting = PrepMeetingFactory(duration_minutes=60)
+    for name in ("Anna", "Carl", "Dora"):
+        InvitationFactory(
+            meeting=meeting, user=UserFactory(time_zone="Europe/Berlin", display_name=name)
+        )
+    MeetingHours.objects.create(
+        user=meeting.invitations.get(user__display_name="Dora").user,
+        earliest=time(9),
+        latest=time(10),
+    )
+    sign_in(client, UserFactory(coordinator=True))
+
+    response = client.get(
+        reverse("meetings:meeting-slots", kwargs={"public_id": meeting.public_id}),
+        {"first_day": "2026-03-24", "last_day": "2026-03-24", "step": 30},
+    )
+
+    page = response.content.decode()
+    outside = " <strong>outside their hours</strong>"
+    assert cells_of(page, "Dora")[0] == "Tue 09:00–10:00"
+    assert all(cell.endswith(outside) for cell in cells_of(page, "Dora")[1:])
+    assert cells_of(page, "Anna") == cells_of(page, "Carl")
+    assert [f"{cell}{outside}" for cell in cells_of(page, "Anna")[1:]] == cells_of(page, "Dora")[1:]
+    assert len(cells_of(page, "Anna")) == len(response.context["candidates"]) == 5
 
 
 def test_attendance_and_the_csv_export(client, before_the_meetings):
