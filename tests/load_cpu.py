@@ -25,7 +25,10 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
+
+from django.db import connection
 
 from tests import load
 from tests.bench_pages import shared_cache
@@ -44,6 +47,11 @@ class InProcess:
 
     def __init__(self, application):
         self.application = application
+        self.queries = 0  # the last request's
+
+    def count_query(self, execute, sql, params, many, context):
+        self.queries += 1
+        return execute(sql, params, many, context)
 
     def call(self, method, path, browser=None, body=None):
         content_type, payload = body or ("", b"")
@@ -71,11 +79,13 @@ class InProcess:
         def start_response(status, headers, exc_info=None):
             started.update(status=int(status.split()[0]), headers=headers)
 
-        cpu = time.process_time()
-        chunks = self.application(environ, start_response)
-        content = b"".join(chunks)
-        chunks.close()
-        cpu = time.process_time() - cpu
+        self.queries = 0
+        with connection.execute_wrapper(self.count_query):
+            cpu = time.process_time()
+            chunks = self.application(environ, start_response)
+            content = b"".join(chunks)
+            chunks.close()
+            cpu = time.process_time() - cpu
         headers = {}
         for name, value in started["headers"]:
             headers.setdefault(name.lower(), []).append(value)
@@ -86,6 +96,19 @@ class InProcess:
 
     async def request(self, port, method, path, *, browser=None, body=None, timeout=60.0):
         return self.call(method, path, browser, body)
+
+
+class CountingStats(Stats):
+    """The phones' statistics, with the queries of each kind of request."""
+
+    def __init__(self, transport):
+        super().__init__()
+        self.transport = transport
+        self.queries = defaultdict(int)
+
+    def record(self, kind, seconds, ok=True):
+        super().record(kind, seconds, ok)
+        self.queries[kind] += self.transport.queries
 
 
 class CollectorClock:
@@ -110,7 +133,7 @@ async def rush(transport, calls, clock):
     for number, phone in enumerate(phones):
         phone.stats = Stats()
         await phone.sign_in(number)
-    stats, rng = Stats(), random.Random(48)
+    stats, rng = CountingStats(transport), random.Random(48)
     profile = cProfile.Profile(time.process_time) if PROFILE else None
     clock.seconds = 0.0
     if profile:
@@ -167,11 +190,17 @@ def report(stats, bare, collector, cache_description):
         f"{mean * 1000:.2f} ms of CPU a request (the bare view: {bare / mean:.1%} of that); "
         f"garbage collector {collector / len(times) * 1000:.2f} ms a request"
     )
-    load.say(f"  {'request':24} {'count':>6} {'CPU ms':>7}")
+    load.say(f"  {'request':24} {'count':>6} {'CPU ms':>7} {'queries':>8}")
     for kind, kind_times in sorted(stats.times.items()):
+        count = len(kind_times)
         load.say(
-            f"  {kind:24} {len(kind_times):>6,} {sum(kind_times) / len(kind_times) * 1000:>7.2f}"
+            f"  {kind:24} {count:>6,} {sum(kind_times) / count * 1000:>7.2f}"
+            f" {stats.queries[kind] / count:>8.1f}"
         )
+    load.say(
+        f"  {'all':24} {len(times):>6,} {mean * 1000:>7.2f}"
+        f" {sum(stats.queries.values()) / len(times):>8.1f}"
+    )
     if stats.failures:
         load.say(f"Failures: {dict(stats.failures)}")
 
