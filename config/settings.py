@@ -159,7 +159,17 @@ OTP_ISSUER = env.str("OTP_ISSUER", default="Scholarships")
 
 # Cache: this process's memory unless CACHE_URL names a cache every app server shares
 # (Redis in production, redis://: the rankings are then computed once for all servers).
-CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
+CACHES = {
+    "default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://"),
+    # Template fragments that depend only on the code, the translations and the URLs
+    # (the site's header for a language and a set of roles): the same on every server,
+    # so each process keeps its own and nothing ever needs to invalidate them.
+    "templates": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "templates",
+        "TIMEOUT": None,
+    },
+}
 SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith("LocMemCache")
 
 # Sessions and cookies: nothing but the session id and the language in cookies.
