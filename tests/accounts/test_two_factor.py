@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.audit import AuditEntry
 from accounts.backends import UserBackend
+from accounts.models import User
 from accounts.two_factor import RecoveryCode, RecoveryCodeDevice, TOTPDevice
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import sign_in
@@ -201,3 +202,21 @@ def test_the_sign_in_backend_loads_whether_the_person_has_a_confirmed_app():
     device.save()
     assert backend.get_user(person.pk).confirmed_device_loaded is True
     assert backend.get_user(other.pk + person.pk + 1000) is None
+
+
+def test_the_sign_in_backend_loads_every_field_of_the_person_in_one_query(
+    django_assert_num_queries,
+):
+    person = UserFactory(display_name="Ana", preferred_language="fr", is_reviewer=True)
+
+    with django_assert_num_queries(1):
+        loaded = UserBackend().get_user(person.pk)
+        values = {field.attname: getattr(loaded, field.attname) for field in User._meta.fields}
+
+    assert loaded.get_deferred_fields() == set()
+    assert values == {
+        field.attname: getattr(User.objects.get(pk=person.pk), field.attname)
+        for field in User._meta.fields
+    }
+    assert UserBackend().get_user(str(person.pk)) == person
+    assert UserBackend().get_user("not a number") is None
