@@ -39,12 +39,6 @@ def display_value(field, value):
     return str(value)
 
 
-def draft_values(form_class, data, call, name):
-    """The cleaned values of a saved draft step, or None when it is not (or no more) valid."""
-    form = form_class(MultiValueDict(data), call=call, prefix=name)
-    return form.cleaned_data if form.is_valid() else None
-
-
 def submitted_values(application, name, form):
     if name == "motivation":
         return {f"q{key}": text for key, text in (application.motivation or {}).items()}
@@ -67,13 +61,15 @@ def answer_sections(application, *, call=None, step_data=None, hidden=frozenset(
         step_data = (application.draft or {}).get("step_data", {})
     sections = []
     for name, form_class in ANSWER_STEPS:
-        form = form_class(call=call, prefix=name)
-        if application.status == ApplicationStatus.DRAFT:
-            values = (
-                draft_values(form_class, step_data[name], call, name) if name in step_data else None
-            )
-        else:
+        if application.status != ApplicationStatus.DRAFT:
+            form = form_class(call=call, prefix=name)
             values = submitted_values(application, name, form)
+        elif name in step_data:
+            # One form per step gives both the labels and the checked values.
+            form = form_class(MultiValueDict(step_data[name]), call=call, prefix=name)
+            values = form.cleaned_data if form.is_valid() else None
+        else:
+            form, values = form_class(call=call, prefix=name), None
         rows = (
             [
                 (field.label, display_value(field, values.get(field_name)))
