@@ -4,7 +4,7 @@ A wizard step renders each field through three or four tiny templates (the label
 input or textarea, the attributes), each costing a template render: about a third of the
 CPU of a step shown to an applicant. Here those templates give the same markup, built
 in Python from the same context; every other template (errors, selects, radio buttons
-that are not `scholarships.widgets`' own, the admin's) is rendered by Django as usual.
+that are not `config.widgets`' own, the admin's) is rendered by Django as usual.
 `tests/test_renderers.py` compares the two, widget by widget.
 
 A project overriding one of the templates named here must drop it from PYTHON_RENDERERS,

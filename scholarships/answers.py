@@ -8,9 +8,10 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from config.widgets import CountryChoiceField
+
 from .enums import ApplicationStatus
 from .forms import APPLICATION_STEPS
-from .widgets import CountryChoiceField
 
 # The steps whose answers are shown (not the screening questions, nor the consent).
 ANSWER_STEPS = [

@@ -6,15 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from i18nfield.forms import I18nModelForm
 
-from .enums import Gender, Recommendation, SpokenLanguage, SupportKind, YesNoUnsure
-from .models import Call
-from .uploads import validate_document
-from .validators import MaxWordsValidator
-from .widgets import (
+from config.widgets import (
     CountryChoiceField,
     QuickCheckboxSelectMultiple,
     QuickRadioSelect,
 )
+
+from .enums import Gender, Recommendation, SpokenLanguage, SupportKind, YesNoUnsure
+from .models import Call
+from .uploads import validate_document
+from .validators import MaxWordsValidator
 
 
 class CallForm(I18nModelForm):
