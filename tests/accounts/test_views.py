@@ -4,8 +4,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
+from django_countries import countries
 
 from accounts.models import User
+from accounts.validators import time_zone_names
 from notifications.models import OutgoingEmail
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import sign_in
@@ -220,6 +222,18 @@ def test_signup_form_starts_with_the_browsers_time_zone_and_language(client):
     form = client.get(reverse("accounts:signup")).context["form"]
 
     assert form.initial == {"preferred_language": "zh-hans", "time_zone": "Asia/Bangkok"}
+
+
+def test_a_refused_signup_keeps_the_chosen_country_and_time_zone_in_the_lists(client):
+    client.cookies["django_language"] = "fr"
+
+    response = client.post(reverse("accounts:signup"), SIGNUP | {"password2": "something-else-1"})
+
+    page = response.content.decode()
+    assert '<option value="MX" selected>Mexique</option>' in page
+    assert '<option value="America/Mexico_City" selected>America/Mexico City</option>' in page
+    assert page.count(" selected>") == 4  # and the language, in the form and the header
+    assert page.count("<option value=") == 1 + len(countries) + len(time_zone_names()) + 2 * 5
 
 
 def test_signup_form_starts_with_utc_when_the_zone_is_unknown(client):
