@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='application',
-            index=models.Index(fields=['id'], include=('region',), name='application_id_region'),
+            index=models.Index(fields=['id', 'region'], name='application_id_region'),
         ),
     ]

@@ -117,8 +117,9 @@ class Application(models.Model):
             # The call's latest change, one probe (queries.ranking_state).
             models.Index(fields=["call", "updated_at"], name="application_call_updated"),
             # The finance report by region reads each awarded application's region from
-            # this narrow index instead of the table's wide rows (payments.queries).
-            models.Index(fields=["id"], include=["region"], name="application_id_region"),
+            # this narrow index instead of the table's wide rows (payments.queries); a key
+            # column rather than INCLUDE, which SQLite does not have.
+            models.Index(fields=["id", "region"], name="application_id_region"),
         ]
 
     def __str__(self):
