@@ -40,11 +40,15 @@ def user_sql(user_model):
     about half of its CPU time. The SQL is the ORM's, from the models' metadata (so it
     follows every migration), with the primary key as its single parameter.
     """
-    queryset = user_model._default_manager.annotate(
-        confirmed_device_loaded=RawSQL(  # noqa: S611 - no input: see confirmed_device_sql
-            confirmed_device_sql(user_model), (), output_field=BooleanField()
+    queryset = (
+        user_model._default_manager.order_by()
+        .annotate(
+            confirmed_device_loaded=RawSQL(  # noqa: S611 - no input: see confirmed_device_sql
+                confirmed_device_sql(user_model), (), output_field=BooleanField()
+            )
         )
-    ).filter(pk=0)
+        .filter(pk=0)
+    )
     sql, params = queryset.query.sql_with_params()
     if params != (0,):
         raise ValueError(f"Expected the primary key as the only parameter, not {params!r}.")

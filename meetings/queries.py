@@ -92,8 +92,9 @@ def slot_candidates(meeting, *, first, last, step=30, allow_weekends=False, limi
     participant's local time at each, and (in person) whose travel does not cover it.
 
     Returns (candidates, rows, travel_gaps): rows are (user, [LocalTime per
-    candidate]); travel_gaps maps a candidate's start to the users whose known travel
-    dates miss it, or is None when no travel dates are known.
+    candidate]), the LocalTimes shared by everyone of the same time zone and hours (their
+    key is that group, not the user); travel_gaps maps a candidate's start to the users
+    whose known travel dates miss it, or is None when no travel dates are known.
     """
     user_ids = participant_ids_for(meeting)
     users = list(
@@ -118,18 +119,21 @@ def slot_candidates(meeting, *, first, last, step=30, allow_weekends=False, limi
         limit=limit,
         spread=True,
     )
-    # Everyone with the same time zone and hours sees a candidate alike: one view each.
-    alike = [(person.zone, person.earliest, person.latest) for person in participants]
-    kinds = [Participant(kind, *kind) for kind in dict.fromkeys(alike)]
+    # Everyone with the same time zone and hours sees a candidate alike: one view for
+    # each such group, keyed by (zone, earliest, latest).
+    group_of_person = [(person.zone, person.earliest, person.latest) for person in participants]
+    groups = [Participant(group, *group) for group in dict.fromkeys(group_of_person)]
     views = [
         {
             view.key: view
-            for view in local_times(kinds, candidate.start, meeting.duration, allow_weekends)
+            for view in local_times(groups, candidate.start, meeting.duration, allow_weekends)
         }
         for candidate in candidates
     ]
-    views_of_kind = {kind.key: [by_kind[kind.key] for by_kind in views] for kind in kinds}
-    rows = [(user, views_of_kind[kind]) for user, kind in zip(users, alike, strict=True)]
+    views_of_group = {group.key: [by_group[group.key] for by_group in views] for group in groups}
+    rows = [
+        (user, views_of_group[group]) for user, group in zip(users, group_of_person, strict=True)
+    ]
     travel_gaps = None
     if not meeting.is_online:
         dates = travel_dates_for(meeting.conference, user_ids)

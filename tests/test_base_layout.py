@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -35,7 +36,14 @@ def test_each_person_sees_the_links_of_their_own_roles_in_turn(client):
     applicant_again = links_of(client.get(calls))
 
     assert applicant == applicant_again == [calls, mine, profile]
-    assert coordinator[:2] == [calls, manage] and coordinator[-2:] == [mine, profile]
+    assert coordinator == [
+        calls,
+        manage,
+        reverse("meetings:meeting-manage-list"),
+        reverse("audit-log"),
+        mine,
+        profile,
+    ]
     assert visitor == [calls, login, signup]
 
 
@@ -66,12 +74,36 @@ def test_the_header_follows_the_readers_language(client):
     assert '<option value="fr" lang="fr" selected>' in french.content.decode()
 
 
-def test_the_forms_in_the_header_carry_this_request_path_and_a_token(client):
-    sign_in(client, UserFactory())
+def test_a_coordinator_before_the_second_factor_sees_no_staff_links_after_one_who_gave_it(
+    client,
+):
+    manage = reverse("scholarships:call-manage-list")
+    sign_in(client, UserFactory(coordinator=True))
+    verified = links_of(client.get(reverse("scholarships:call-list")))
 
-    for path in (reverse("scholarships:call-list"), reverse("scholarships:my-applications")):
-        page = client.get(path).content.decode()
-        header = page[page.index("<header") : page.index("</header>")]
+    sign_in(client, UserFactory(coordinator=True), second_factor=False)
+    setting_up = client.get(reverse("accounts:two-factor-setup"))
 
-        assert f'<input type="hidden" name="next" value="{path}">' in header
-        assert header.count('name="csrfmiddlewaretoken"') == 2
+    assert manage in verified
+    assert setting_up.status_code == 200
+    assert manage not in links_of(setting_up)
+
+
+def test_the_forms_in_the_header_carry_this_request_path_and_this_persons_token():
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    sign_in(first, UserFactory())
+    sign_in(second, UserFactory())
+    calls, mine = reverse("scholarships:call-list"), reverse("scholarships:my-applications")
+
+    headers = {}
+    for person, path in ((first, calls), (second, mine)):
+        page = person.get(path).content.decode()
+        headers[person] = page[page.index("<header") : page.index("</header>")]
+        assert f'<input type="hidden" name="next" value="{path}">' in headers[person]
+
+    for person in (first, second):
+        tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', headers[person])
+        assert len(tokens) == 2
+        response = person.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": tokens[0]})
+        assert response.status_code == 302
+        assert "_auth_user_id" not in person.session

@@ -211,12 +211,23 @@ def test_the_sign_in_backend_loads_every_field_of_the_person_in_one_query(
 
     with django_assert_num_queries(1):
         loaded = UserBackend().get_user(person.pk)
-        values = {field.attname: getattr(loaded, field.attname) for field in User._meta.fields}
+        values = {
+            field.attname: (type(getattr(loaded, field.attname)), getattr(loaded, field.attname))
+            for field in User._meta.fields
+        }
 
+    from_orm = User.objects.get(pk=person.pk)
     assert loaded.get_deferred_fields() == set()
     assert values == {
-        field.attname: getattr(User.objects.get(pk=person.pk), field.attname)
+        field.attname: (type(getattr(from_orm, field.attname)), getattr(from_orm, field.attname))
         for field in User._meta.fields
     }
-    assert UserBackend().get_user(str(person.pk)) == person
+    assert type(loaded.confirmed_device_loaded) is bool
+    assert UserBackend().get_user(str(person.pk)).email == person.email
     assert UserBackend().get_user("not a number") is None
+
+
+def test_the_sign_in_backend_refuses_a_deactivated_person():
+    person = UserFactory(is_active=False)
+
+    assert UserBackend().get_user(person.pk) is None
