@@ -4,7 +4,9 @@ Django's sessions are signed, not encrypted, so formtools' session and cookie st
 would leave applicants' answers readable in the session table and its backups. Here
 the answers live in `Application.draft` (an encrypted field), addressed by the
 application in the URL: two tabs on two applications never share anything, and a
-step saved in one tab is merged, under a row lock, with what another tab saved.
+step saved in one tab reads the row under a lock held until it is written, so a save in
+another tab waits and keeps it (the view takes the lock; `save` merges under a lock of
+its own when it was not taken).
 Uploads wait in private storage under the application's own folder until submission.
 """
 
@@ -25,9 +27,14 @@ def upload_folder(application):
 
 
 class ApplicationDraftStorage(BaseStorage):
-    def __init__(self, application, prefix, request=None, file_storage=None):
+    """`locked`: the application was read under a row lock that lasts until the save, so
+    its draft is the latest and is written back as it stands; otherwise the save locks
+    the row and merges this request's steps into what it holds by then."""
+
+    def __init__(self, application, prefix, request=None, file_storage=None, *, locked=False):
         super().__init__(prefix, request, file_storage)
         self.application = application
+        self.locked = locked
         self.data = application.draft or {}
         if not self.data:
             self.init_data()
@@ -76,6 +83,11 @@ class ApplicationDraftStorage(BaseStorage):
         """Write the steps this request changed into the row, keeping other tabs' steps."""
         if not self._changed_steps:
             return
+        if self.locked:
+            Application.objects.filter(pk=self.application.pk).update(draft=self.data)
+            self.application.draft = self.data
+            self._changed_steps = set()
+            return
         with transaction.atomic():
             row = (
                 Application.objects.select_for_update()
@@ -102,7 +114,6 @@ class ApplicationDraftStorage(BaseStorage):
     def update_response(self, response):
         # Files replaced or cleared in this request go once the row no longer names them.
         self.save()
-        for name in self._removed_files:
-            self.file_storage.delete(name)
-        self._removed_files = []
+        removed, self._removed_files = self._removed_files, []
+        transaction.on_commit(lambda: [self.file_storage.delete(name) for name in removed])
         super().update_response(response)

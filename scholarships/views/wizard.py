@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -85,7 +86,19 @@ class ApplicationWizard(NamedUrlWizardView):
     done_step_name = "done"
 
     def dispatch(self, request, *args, **kwargs):
-        self.application = get_object_or_404(drafts_of(request.user), public_id=kwargs["public_id"])
+        # A step saved reads its row under a lock held until the step is written: a save
+        # from another tab waits, then reads what this one wrote. Sending (the review
+        # step) takes its lock in submit_application.
+        if request.method == "POST" and kwargs.get("step") != STEP_NAMES[-1]:
+            with transaction.atomic():
+                return self.dispatch_on_row(request, *args, locked=True, **kwargs)
+        return self.dispatch_on_row(request, *args, locked=False, **kwargs)
+
+    def dispatch_on_row(self, request, *args, locked, **kwargs):
+        drafts = drafts_of(request.user)
+        if locked:
+            drafts = drafts.select_for_update(of=("self",))
+        self.application = get_object_or_404(drafts, public_id=kwargs["public_id"])
         if self.application.status != ApplicationStatus.DRAFT:
             return redirect(self.application)
         # The call came with the application; its questions only where a step asks them.
@@ -100,7 +113,7 @@ class ApplicationWizard(NamedUrlWizardView):
         # As WizardView.dispatch, with a storage bound to this application's row.
         self.prefix = self.get_prefix(request, *args, **kwargs)
         self.storage = ApplicationDraftStorage(
-            self.application, self.prefix, request, self.file_storage
+            self.application, self.prefix, request, self.file_storage, locked=locked
         )
         self.steps = StepsHelper(self)
         response = super(WizardView, self).dispatch(request, *args, **kwargs)

@@ -1,6 +1,7 @@
 """The applicant's journey through the wizard, over HTTP with Django's test client."""
 
 import io
+import threading
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,8 @@ import time_machine
 from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -15,7 +18,8 @@ from PIL import Image
 from notifications.models import OutgoingEmail
 from scholarships.enums import ApplicationStatus
 from scholarships.models import Application
-from tests.factories import CallFactory
+from scholarships.wizard import ApplicationDraftStorage
+from tests.factories import CallFactory, UserFactory
 from tests.helpers import sign_in
 from tests.scholarships.journey import (
     PREFIX,
@@ -245,6 +249,59 @@ def test_two_tabs_saving_different_steps_keep_both(client, call, applicant):
     saved = Application.objects.get().draft["step_data"]
     assert set(saved) == {"eligibility", "about", "organisation"}
     assert saved["about"]["about-access_needs"] == ["Ramp"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_saving_two_steps_at_the_same_moment_keep_both(call, monkeypatch):
+    """Real concurrent connections, on PostgreSQL: the first tab has read the draft and
+    waits (up to a second) before writing while the second tab asks for the same row.
+    The second must wait for the first's commit, then keep both steps."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's shared in-memory test database cannot hold concurrent writers")
+    person = UserFactory(preferred_language="en")
+    tabs = {"about": Client(), "organisation": Client()}
+    for tab in tabs.values():
+        sign_in(tab, person)
+    application = start(tabs["about"], call)
+    answers = fill_all(tabs["about"], call, application)
+    changes = {
+        "about": answers["about"] | {"about-access_needs": "Ramp"},
+        "organisation": answers["organisation"] | {"organisation-organisation_name": "Collective"},
+    }
+    read = {step: threading.Event() for step in tabs}
+    real_init, real_save = ApplicationDraftStorage.__init__, ApplicationDraftStorage.save
+
+    def init(storage, *args, **kwargs):
+        real_init(storage, *args, **kwargs)  # right after the row is read
+        read[threading.current_thread().name].set()
+
+    def save(storage):
+        if threading.current_thread().name == "about":
+            read["organisation"].wait(timeout=1)
+        real_save(storage)
+
+    monkeypatch.setattr(ApplicationDraftStorage, "__init__", init)
+    monkeypatch.setattr(ApplicationDraftStorage, "save", save)
+    statuses = {}
+
+    def post(step):
+        try:
+            if step == "organisation":
+                read["about"].wait(timeout=5)
+            statuses[step] = post_step(tabs[step], application, step, changes[step]).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(step,), name=step) for step in tabs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    saved = Application.objects.get().draft["step_data"]
+    assert statuses == {"about": 302, "organisation": 302}
+    assert saved["about"]["about-access_needs"] == ["Ramp"]
+    assert saved["organisation"]["organisation-organisation_name"] == ["Collective"]
 
 
 def test_two_applications_to_two_calls_stay_separate(client, call, applicant):
@@ -480,7 +537,9 @@ def test_an_uploaded_photo_loses_its_location_and_camera_data(client, call, appl
         assert cleaned.size == (20, 10)
 
 
-def test_replacing_or_removing_the_letter_deletes_the_old_file(client, call, applicant):
+def test_replacing_or_removing_the_letter_deletes_the_old_file_once_saved(
+    client, call, applicant, django_capture_on_commit_callbacks
+):
     application = start(client, call)
     fill_all(client, call, application, until="documents")
     folder = f"wizard/{application.public_id.hex}"
@@ -492,16 +551,22 @@ def test_replacing_or_removing_the_letter_deletes_the_old_file(client, call, app
         {"documents-support_letter": SimpleUploadedFile("a.pdf", pdf_bytes())},
     )
     first = default_storage.listdir(folder)[1]
-    post_step(
-        client,
-        application,
-        "documents",
-        {"documents-support_letter": SimpleUploadedFile("b.pdf", pdf_bytes())},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post_step(
+            client,
+            application,
+            "documents",
+            {"documents-support_letter": SimpleUploadedFile("b.pdf", pdf_bytes())},
+        )
     second = default_storage.listdir(folder)[1]
     assert len(first) == len(second) == 1 and first != second
 
-    post_step(client, application, "documents", {"documents-remove_letter": "on"})
+    # Until the step's transaction commits, the row still names the old file: it stays.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post_step(client, application, "documents", {"documents-remove_letter": "on"})
+    assert default_storage.listdir(folder)[1] == second
+    for callback in callbacks:
+        callback()
     assert default_storage.listdir(folder)[1] == []
     assert Application.objects.get().draft["step_files"]["documents"] == {}
 

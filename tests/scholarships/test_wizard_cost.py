@@ -46,9 +46,10 @@ def test_each_step_renders_within_its_query_budget(client, filled, step, django_
 
 
 def test_saving_a_step_stays_within_the_budget(client, filled, call, django_assert_num_queries):
-    # the three above, then the draft row locked and saved (and the savepoint around it)
+    # the session and the user, the application read under its row lock, the draft
+    # saved, and the savepoint around them
     answers = valid_answers(call)["about"]
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = post_step(client, filled, "about", answers)
 
     assert response.status_code == 302
