@@ -163,9 +163,11 @@ CACHES = {
     "default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://"),
     # Template fragments that depend only on the code, the translations and the URLs
     # (the site's header for a language and a set of roles): the same on every server,
-    # so each process keeps its own and nothing ever needs to invalidate them.
+    # so each process keeps its own and nothing ever needs to invalidate them. Not kept
+    # with DEBUG on, where a template edited under runserver must show at once.
     "templates": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "django.core.cache.backends."
+        + ("dummy.DummyCache" if DEBUG else "locmem.LocMemCache"),
         "LOCATION": "templates",
         "TIMEOUT": None,
     },

@@ -192,3 +192,20 @@ def test_no_template_uses_inline_script_or_marks_user_data_safe():
         text = path.read_text()
         assert "<script>" not in text and "onclick=" not in text, path
         assert "|safe" not in text, path
+
+
+@pytest.mark.parametrize(
+    ("debug", "backend"),
+    [
+        ("0", "django.core.cache.backends.locmem.LocMemCache"),
+        ("1", "django.core.cache.backends.dummy.DummyCache"),
+    ],
+)
+def test_the_header_is_kept_in_each_process_but_not_under_debug(debug, backend):
+    printed = printed_in_production(
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['templates']['BACKEND'])",
+        DEBUG=debug,
+    )
+
+    assert printed.strip() == backend
