@@ -70,6 +70,9 @@ class UserBackend(ModelBackend):
             user_id = user_model._meta.pk.to_python(user_id)
         except ValidationError:
             return None
+        low, high = connection.ops.integer_field_range(user_model._meta.pk.get_internal_type())
+        if not low <= user_id <= high:  # as the ORM's lookup: no such person
+            return None
         user = next(iter(user_model._default_manager.raw(user_sql(user_model), [user_id])), None)
         if user is None:
             return None

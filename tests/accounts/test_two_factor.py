@@ -225,6 +225,7 @@ def test_the_sign_in_backend_loads_every_field_of_the_person_in_one_query(
     assert type(loaded.confirmed_device_loaded) is bool
     assert UserBackend().get_user(str(person.pk)).email == person.email
     assert UserBackend().get_user("not a number") is None
+    assert UserBackend().get_user(2**70) is None
 
 
 def test_the_sign_in_backend_refuses_a_deactivated_person():
