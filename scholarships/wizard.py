@@ -4,9 +4,8 @@ Django's sessions are signed, not encrypted, so formtools' session and cookie st
 would leave applicants' answers readable in the session table and its backups. Here
 the answers live in `Application.draft` (an encrypted field), addressed by the
 application in the URL: two tabs on two applications never share anything, and a
-step saved in one tab reads the row under a lock held until it is written, so a save in
-another tab waits and keeps it (the view takes the lock; `save` merges under a lock of
-its own when it was not taken).
+step saved in one tab reads the row under a lock held until it is written (the view
+takes it on every POST), so a save in another tab waits and keeps it.
 Uploads wait in private storage under the application's own folder until submission.
 """
 
@@ -16,7 +15,6 @@ from pathlib import PurePath
 from django.db import transaction
 from formtools.wizard.storage.base import BaseStorage
 
-from .enums import ApplicationStatus
 from .models import Application
 
 UPLOAD_FOLDER = "wizard"
@@ -27,14 +25,13 @@ def upload_folder(application):
 
 
 class ApplicationDraftStorage(BaseStorage):
-    """`locked`: the application was read under a row lock that lasts until the save, so
-    its draft is the latest and is written back as it stands; otherwise the save locks
-    the row and merges this request's steps into what it holds by then."""
+    """The wizard's storage in `application.draft`. A request that changes steps (a POST)
+    read the application under a row lock held until its save, so the draft it holds
+    is the latest and is written back as it stands."""
 
-    def __init__(self, application, prefix, request=None, file_storage=None, *, locked=False):
+    def __init__(self, application, prefix, request=None, file_storage=None):
         super().__init__(prefix, request, file_storage)
         self.application = application
-        self.locked = locked
         self.data = application.draft or {}
         if not self.data:
             self.init_data()
@@ -80,35 +77,11 @@ class ApplicationDraftStorage(BaseStorage):
         return set(self.data[self.step_data_key])
 
     def save(self):
-        """Write the steps this request changed into the row, keeping other tabs' steps."""
+        """Write the draft into the row, if this request changed a step."""
         if not self._changed_steps:
             return
-        if self.locked:
-            Application.objects.filter(pk=self.application.pk).update(draft=self.data)
-            self.application.draft = self.data
-            self._changed_steps = set()
-            return
-        with transaction.atomic():
-            row = (
-                Application.objects.select_for_update()
-                .only("draft", "status")
-                .get(pk=self.application.pk)
-            )
-            if row.status != ApplicationStatus.DRAFT:
-                return
-            stored = row.draft or {}
-            if not stored:
-                stored = dict(self.data)
-            for key in (self.step_data_key, self.step_files_key):
-                section = stored.setdefault(key, {})
-                for step in self._changed_steps:
-                    if step in self.data[key]:
-                        section[step] = self.data[key][step]
-                    else:
-                        section.pop(step, None)
-            stored[self.step_key] = self.data[self.step_key]
-            Application.objects.filter(pk=row.pk).update(draft=stored)
-            self.application.draft = stored
+        Application.objects.filter(pk=self.application.pk).update(draft=self.data)
+        self.application.draft = self.data
         self._changed_steps = set()
 
     def update_response(self, response):

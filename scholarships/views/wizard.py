@@ -86,18 +86,17 @@ class ApplicationWizard(NamedUrlWizardView):
     done_step_name = "done"
 
     def dispatch(self, request, *args, **kwargs):
-        # A step saved reads its row under a lock held until the step is written: a save
-        # from another tab waits, then reads what this one wrote. Sending (the review
-        # step) takes its lock in submit_application.
-        if request.method == "POST" and kwargs.get("step") != STEP_NAMES[-1]:
-            with transaction.atomic():
-                return self.dispatch_on_row(request, *args, locked=True, **kwargs)
-        return self.dispatch_on_row(request, *args, locked=False, **kwargs)
-
-    def dispatch_on_row(self, request, *args, locked, **kwargs):
+        # A POST reads its row under a lock held until the request is done: a step saved
+        # or a "send" from another tab, or a second tap, waits, then reads what this one
+        # wrote (submit_application locks the same row again, inside this transaction).
         drafts = drafts_of(request.user)
-        if locked:
-            drafts = drafts.select_for_update(of=("self",))
+        if request.method == "POST":
+            with transaction.atomic():
+                locked = drafts.select_for_update(of=("self",))
+                return self.dispatch_on(request, locked, *args, **kwargs)
+        return self.dispatch_on(request, drafts, *args, **kwargs)
+
+    def dispatch_on(self, request, drafts, *args, **kwargs):
         self.application = get_object_or_404(drafts, public_id=kwargs["public_id"])
         if self.application.status != ApplicationStatus.DRAFT:
             return redirect(self.application)
@@ -113,7 +112,7 @@ class ApplicationWizard(NamedUrlWizardView):
         # As WizardView.dispatch, with a storage bound to this application's row.
         self.prefix = self.get_prefix(request, *args, **kwargs)
         self.storage = ApplicationDraftStorage(
-            self.application, self.prefix, request, self.file_storage, locked=locked
+            self.application, self.prefix, request, self.file_storage
         )
         self.steps = StepsHelper(self)
         response = super(WizardView, self).dispatch(request, *args, **kwargs)
@@ -202,8 +201,8 @@ class ApplicationWizard(NamedUrlWizardView):
             try:
                 files = self.storage.get_step_files(step)
             except FileNotFoundError:
-                # A second tap on "send", on another server, submitted this draft a moment
-                # ago and cleared its uploads: its page says so.
+                # An upload the draft names is gone from the storage (a second tap on
+                # "send" got here before the row lock covered it): its page says so.
                 return redirect(self.application)
             form = self.get_form(step=step, data=self.storage.get_step_data(step), files=files)
             if not form.is_valid():
