@@ -90,6 +90,13 @@ def printed_in_production(code, **environment):
     ).stdout
 
 
+def setting_in_production(expression, **environment):
+    """What `expression` (of `settings`) prints with the production settings."""
+    return printed_in_production(
+        f"from django.conf import settings; print({expression})", **environment
+    ).strip()
+
+
 def test_the_wsgi_application_leaves_what_start_up_loaded_to_no_garbage_collection():
     frozen = printed_in_production("import gc, config.wsgi; print(gc.get_freeze_count())")
 
@@ -102,10 +109,8 @@ def test_postgresql_binds_parameters_on_the_server_unless_switched_off(switch, b
     extra = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/anything"}
     if switch is not None:
         extra["DATABASE_SERVER_SIDE_BINDING"] = switch
-    printed = printed_in_production(
-        "from django.conf import settings; "
-        "print(settings.DATABASES['default']['OPTIONS']['server_side_binding'])",
-        **extra,
+    printed = setting_in_production(
+        "settings.DATABASES['default']['OPTIONS']['server_side_binding']", **extra
     )
 
     assert printed.strip() == binding
@@ -121,10 +126,8 @@ def test_postgresql_binds_parameters_on_the_server_unless_switched_off(switch, b
 )
 def test_sessions_are_read_from_the_cache_only_when_every_server_shares_it(cache_url, engine):
     # A per-process cache would keep a session another server has ended.
-    printed = printed_in_production(
-        "from django.conf import settings; import django; django.setup(); "
-        "print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'])",
-        CACHE_URL=cache_url,
+    printed = setting_in_production(
+        "settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND']", CACHE_URL=cache_url
     )
 
     session_engine, cache_backend = printed.split()
@@ -202,10 +205,6 @@ def test_no_template_uses_inline_script_or_marks_user_data_safe():
     ],
 )
 def test_the_header_is_kept_in_each_process_but_not_under_debug(debug, backend):
-    printed = printed_in_production(
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.CACHES['templates']['BACKEND'])",
-        DEBUG=debug,
-    )
+    printed = setting_in_production("settings.CACHES['templates']['BACKEND']", DEBUG=debug)
 
-    assert printed.strip() == backend
+    assert printed == backend
