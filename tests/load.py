@@ -24,19 +24,23 @@ session, draft, upload and CSRF token must survive a change of server:
 4. every phone signs out.
 
 It prints requests per second, errors and latency percentiles (p50, p95, p99), the
-rush's throughput as a share of the bare view's, and then checks in the database that
-every application a phone sent is there once, submitted, with the answers it sent (its
-letter in the storage, byte for byte) and one audit entry; one confirmation email per
-submission in the outbox, sent once by one of the two workers; that every draft holds
-exactly the steps its phone saved; and that no other application exists.
+rush's throughput as a share of the bare view's, where the machine's CPU went in each of
+the two (the app servers, the task workers, PostgreSQL, Redis, the load client: CPU
+milliseconds a request, read from /proc) and what the target leaves a rush request, and
+then checks in the database that every application a phone sent is there once,
+submitted, with the answers it sent (its letter in the storage, byte for byte) and one
+audit entry; one confirmation email per submission in the outbox, sent once by one of
+the two workers; that every draft holds exactly the steps its phone saved; and that no
+other application exists.
 
 Slow figures are printed beside their targets and never fail the run; an error or a
 lost, duplicated or altered submission or step exits with status 1.
 
 Beside this file: tests/load_phones.py (what a phone answers and how it walks the
 portal), tests/load_http.py (the HTTP client), tests/load_checks.py (the database check),
-tests/load_settings.py and tests/load_urls.py (the bare view); tests/load_cpu.py plays
-the same phones in one process and prints the CPU time of each kind of request.
+tests/load_machine.py (the CPU by process), tests/load_settings.py and
+tests/load_urls.py (the bare view); tests/load_cpu.py plays the same phones in one
+process and prints the CPU time of each kind of request.
 """
 
 import asyncio
@@ -57,6 +61,7 @@ from pathlib import Path
 from tests.bench_pages import ENVIRONMENT, free_port, percentile, shared_cache
 from tests.load_checks import check_database
 from tests.load_http import HTTPError, request
+from tests.load_machine import Meter, report_lines
 from tests.load_phones import (
     COUNTRIES,
     PASSWORD,
@@ -239,6 +244,8 @@ class Servers:
                     stderr=self.files[-1],
                 )
             )
+        self.server_pids = [process.pid for process in self.processes[: len(self.ports)]]
+        self.worker_pids = [process.pid for process in self.processes[len(self.ports) :]]
         try:
             for port in self.ports:
                 self.wait_for(port, workdir)
@@ -368,13 +375,18 @@ async def sign_out_phase(phones):
     return stats
 
 
-async def phases(ports, calls):
-    """The bare view, the sign-ins, the rush and the sign-outs, in one event loop."""
+async def phases(ports, calls, meter):
+    """The bare view, the sign-ins, the rush and the sign-outs, in one event loop; the
+    bare view's and the rush's CPU by process (`meter.usage`)."""
     await warm_up(ports)
+    meter.start()
     bare = await bare_phase(ports)
+    meter.usage = {"bare view": meter.stop()}
     phones = [Phone(number, ports, None, float("inf")) for number in range(CLIENTS)]
     signed_in = await sign_in_phase(phones)
+    meter.start()
     rush = await rush_phase(phones, calls, random.Random(48))
+    meter.usage["rush"] = meter.stop()
     signed_out = await sign_out_phase(phones)
     return bare, signed_in, rush, signed_out
 
@@ -466,15 +478,37 @@ def run(workdir):
             f"folder; {CLIENTS} phones at once, each request going to the other instance."
         )
         say(f"Shared cache: {cache_description}.")
-        bare, signed_in, rush, signed_out = asyncio.run(phases(servers.ports, calls))
+        meter = Meter(servers.server_pids, servers.worker_pids)
+        bare, signed_in, rush, signed_out = asyncio.run(phases(servers.ports, calls, meter))
         drained = servers.drain_outbox()
     finally:
         servers.stop()
     say(f"The task workers sent the last confirmation email {drained:.1f} s after the rush.")
-    return report(bare, signed_in, rush, signed_out, calls, servers.emails_sent())
+    return report(bare, signed_in, rush, signed_out, calls, servers.emails_sent(), meter.usage)
 
 
-def report(bare, signed_in, rush, signed_out, calls, sent):
+def report_machine(usage, bare, bare_seconds, rush, rush_seconds):
+    """Where the CPU went, a request of each phase, and what the target leaves the rush."""
+    lines = report_lines(
+        [
+            ("bare view", bare.requests(), *usage["bare view"], bare_seconds),
+            ("rush", rush.requests(), *usage["rush"], rush_seconds),
+        ],
+        os.cpu_count(),
+    )
+    if not lines:
+        return
+    say()
+    for line in lines:
+        say(line)
+    budget = os.cpu_count() / (TARGET_RATIO * bare.requests() / bare_seconds)
+    say(
+        f"  At {TARGET_RATIO:.0%} of the bare view's rate, a rush request could cost the "
+        f"whole machine at most {budget * 1000:.2f} ms of CPU (when the rush keeps it busy)."
+    )
+
+
+def report(bare, signed_in, rush, signed_out, calls, sent, usage):
     """Print the figures and the database check; the exit status (1: errors or lost data)."""
     (bare, bare_seconds), (signed_in, sign_in_seconds) = bare, signed_in
     rush, rush_seconds, journeys, ran_out = rush
@@ -495,6 +529,7 @@ def report(bare, signed_in, rush, signed_out, calls, sent):
         + ("" if ratio >= TARGET_RATIO else "  (misses the target)")
     )
     say(f"Load average over the last minute: {load:.2f} ({os.cpu_count()} cores).")
+    report_machine(usage, bare, bare_seconds, rush, rush_seconds)
     say()
     report_kinds(rush)
     submitted = [j for j in journeys if j.submitted]
