@@ -7,6 +7,7 @@ from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -119,10 +120,20 @@ class ApplicationWizard(NamedUrlWizardView):
         self.storage.update_response(response)
         return response
 
-    def get_step_url(self, step):
-        return reverse(
-            self.url_name, kwargs={"public_id": self.application.public_id, "step": step}
+    @cached_property
+    def steps_url(self):
+        """The steps' common address, up to the step's name: the step list and the review
+        link to every step, and one reverse() a request serves them all."""
+        first = STEP_NAMES[0]
+        url = reverse(
+            self.url_name, kwargs={"public_id": self.application.public_id, "step": first}
         )
+        return url.removesuffix(f"{first}/")
+
+    def get_step_url(self, step):
+        if step not in STEP_NAMES:
+            raise ValueError(f"Not a step of the application: {step!r}")
+        return f"{self.steps_url}{step}/"
 
     def get_form_kwargs(self, step=None):
         return {"call": self.call}

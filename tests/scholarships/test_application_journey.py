@@ -23,6 +23,7 @@ from tests.factories import CallFactory, UserFactory
 from tests.helpers import sign_in
 from tests.scholarships.journey import (
     PREFIX,
+    STEPS,
     eligible_answers,
     fill_all,
     pdf_bytes,
@@ -233,6 +234,20 @@ def test_steps_ahead_of_the_first_unanswered_one_are_not_reachable(client, call,
     response = post_step(client, application, "travel", valid_answers(call)["travel"])
     assert response["Location"] == step_url(application, "about")
     assert "travel" not in Application.objects.get().draft["step_data"]
+
+
+def test_the_review_links_each_step_at_its_own_address(client, call, applicant):
+    """The step list and the review's "Change" links (steps_url: one reverse() a page)."""
+    application = start(client, call)
+    fill_all(client, call, application)
+
+    page = client.get(step_url(application, "review")).content.decode()
+
+    # Each step in the step list; besides, each step with answers to show in the summary.
+    assert page.count(f'href="{step_url(application, "eligibility")}"') == 1
+    for step in STEPS[1:-1]:
+        assert page.count(f'href="{step_url(application, step)}"') == 2, step
+    assert page.count(f'href="{step_url(application, "review")}"') == 0
 
 
 def test_two_tabs_saving_different_steps_keep_both(client, call, applicant):
