@@ -250,6 +250,16 @@ def test_the_review_links_each_step_at_its_own_address(client, call, applicant):
     assert page.count(f'href="{step_url(application, "review")}"') == 0
 
 
+def test_each_step_page_says_which_step_it_saves(client, call, applicant):
+    application = start(client, call)
+    fill_all(client, call, application)
+
+    for step in STEPS:
+        page = client.get(step_url(application, step)).content.decode()
+        assert page.count(f'name="{PREFIX}-current_step"') == 1
+        assert f'<input type="hidden" name="{PREFIX}-current_step" value="{step}"' in page
+
+
 def test_two_tabs_saving_different_steps_keep_both(client, call, applicant):
     application = start(client, call)
     answers = valid_answers(call)
