@@ -1,3 +1,6 @@
+import threading
+
+from django.db import connection
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from accounts.two_factor import TOTPDevice
@@ -25,3 +28,27 @@ def drain(response):
     for closer in getattr(response, "_resource_closers", []):
         closer()
     return content
+
+
+def race(count, action, *, refused):
+    """Run `action(index)` for each index below `count`, each in its own thread and on its
+    own database connection, all released at once; their results, and the `refused`
+    errors they raised (any other error fails in its thread and leaves a result out)."""
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run(index):
+        try:
+            barrier.wait()
+            results.append(action(index))
+        except refused as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors

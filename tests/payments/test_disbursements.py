@@ -1,7 +1,6 @@
 """Disbursements: four eyes, paid once, never beyond the award or the fund without a
 recorded override, and every step in the ledger."""
 
-import threading
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -26,6 +25,7 @@ from payments.ledger import check_ledger
 from payments.models import AwardBudget, Disbursement, LedgerEntry
 from payments.queries import fund_balance
 from tests.factories import CallFactory, UserFactory
+from tests.helpers import race
 from tests.payments.factories import (
     ExchangeRateFactory,
     FundAllocationFactory,
@@ -336,28 +336,6 @@ def test_check_ledger_finds_a_tampered_total(budget):
     ]
 
 
-def race(count, action):
-    """Run `action(index)` in `count` threads, each on its own database connection, at once."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run(index):
-        try:
-            barrier.wait()
-            results.append(action(index))
-        except PaymentError as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
 def needs_postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's shared in-memory test database cannot hold concurrent writers")
@@ -379,6 +357,7 @@ def test_twenty_simultaneous_payments_pay_once():
         lambda index: pay_disbursement(
             disbursement, by=approves, paid_on=PAID_ON, method="bank_transfer"
         ),
+        refused=PaymentError,
     )
 
     assert (len(paid), len(refused)) == (1, 19)
@@ -397,7 +376,9 @@ def test_two_approvals_racing_for_the_last_money_of_a_fund_cannot_both_pass():
     budgets = [make_budget(fund, call, asks, override_reason="Two awardees") for _ in range(2)]
     requests = [request(budget, asks, amount="600.00") for budget in budgets]
 
-    approved, refused = race(2, lambda index: approve_disbursement(requests[index], by=approves))
+    approved, refused = race(
+        2, lambda index: approve_disbursement(requests[index], by=approves), refused=PaymentError
+    )
 
     assert (len(approved), len(refused)) == (1, 1)
     assert "left to pay out" in str(refused[0])
@@ -414,7 +395,9 @@ def test_twenty_replays_of_one_request_make_one_disbursement():
     budget = make_budget(fund, call, asks)
     key = uuid.uuid4()
 
-    made, _refused = race(20, lambda index: request(budget, asks, idempotency_key=key))
+    made, _refused = race(
+        20, lambda index: request(budget, asks, idempotency_key=key), refused=PaymentError
+    )
 
     assert len({disbursement.pk for disbursement in made}) == 1
     assert Disbursement.objects.count() == 1

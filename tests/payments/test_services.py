@@ -1,5 +1,3 @@
-import threading
-
 import pytest
 from django.db import connection
 from djmoney.money import Money
@@ -10,6 +8,7 @@ from payments.models import Fund
 from payments.queries import fund_balance, fund_balances
 from payments.services import allocate_fund, remove_allocation, save_fund
 from tests.factories import CallFactory, UserFactory
+from tests.helpers import race
 from tests.payments.factories import FundFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,28 +129,6 @@ def test_fund_balances_take_four_queries_whatever_the_number_of_funds(
     ]
 
 
-def race(count, action):
-    """Run `action(index)` in `count` threads, each on its own database connection, at once."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run(index):
-        try:
-            barrier.wait()
-            results.append(action(index))
-        except PaymentError as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_allocations_cannot_take_more_than_the_fund_has():
     """Real concurrent connections, on PostgreSQL: the fund's row lock decides."""
@@ -166,6 +143,7 @@ def test_simultaneous_allocations_cannot_take_more_than_the_fund_has():
         lambda index: allocate_fund(
             fund, call=calls[index], amount=Money("4000.00", "USD"), by=finance
         ),
+        refused=PaymentError,
     )
 
     assert (len(allocated), len(refused)) == (2, 4)

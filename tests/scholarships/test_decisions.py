@@ -1,7 +1,6 @@
 """Every decision path: confirm, release, accept, decline, lapse, remind, offer a place."""
 
 import datetime
-import threading
 
 import pytest
 import time_machine
@@ -40,7 +39,7 @@ from tests.factories import (
     ReviewAssignmentFactory,
     UserFactory,
 )
-from tests.helpers import sign_in
+from tests.helpers import race, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -442,28 +441,6 @@ def test_the_decision_outcomes_are_the_applications_statuses(confirmed):
         assert decision.application.status == expected
 
 
-def race(count, action):
-    """Run `action` in `count` threads, each on its own database connection, at once."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(action())
-        except ScholarshipError as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_confirmations_releases_and_replies_each_happen_once(proposed, coordinator):
     """Real concurrent connections, on PostgreSQL: the row locks decide."""
@@ -471,18 +448,24 @@ def test_simultaneous_confirmations_releases_and_replies_each_happen_once(propos
         pytest.skip("SQLite's shared in-memory test database cannot hold concurrent writers")
     call, run, people = proposed
 
-    confirmed, refused = race(4, lambda: confirm(call, run, people, coordinator))
+    confirmed, refused = race(
+        4, lambda _index: confirm(call, run, people, coordinator), refused=ScholarshipError
+    )
     assert len(confirmed) == 1 and len(refused) == 3
     assert Decision.objects.count() == 7
 
-    released, _errors = race(4, lambda: release_decisions(call, by=coordinator))
+    released, _errors = race(
+        4, lambda _index: release_decisions(call, by=coordinator), refused=ScholarshipError
+    )
     assert sorted(released) == [0, 0, 0, 7]
     assert OutgoingEmail.objects.count() == 7
 
     awardee = people["eu1"]
     answers = iter([True, False, True, False])
     replies, late = race(
-        4, lambda: reply_to_award(awardee, accept=next(answers), by=awardee.applicant)
+        4,
+        lambda _index: reply_to_award(awardee, accept=next(answers), by=awardee.applicant),
+        refused=ScholarshipError,
     )
     assert len(replies) == 1 and len(late) == 3
     decision = Decision.objects.get(application=awardee)
