@@ -3,8 +3,8 @@
 A fresh PostgreSQL database (`scholarships_load` on 127.0.0.1:5432, dropped and made
 anew; LOAD_PG_SERVER overrides the server) gets LOAD_CALLS calls closing within 48 hours
 and one applicant account per phone. Two "machines" run on this one: each a gunicorn
-instance (LOAD_WORKERS sync workers, production settings over plain HTTP) on its own port
-and a task worker (`db_worker`, sending the confirmation emails to a file through
+instance (sync workers, production settings over plain HTTP) on its own port and a
+task worker (`db_worker`, sending the confirmation emails to a file through
 Django's console backend), sharing that database, one private storage folder and,
 when Redis answers on 127.0.0.1:6379, one cache (database 7, emptied; the sessions are
 read from it, as in production), and nothing else. LOAD_CLIENTS simulated phones work at
@@ -12,9 +12,12 @@ once, each request going to the other instance than the one before, so that ever
 session, draft, upload and CSRF token must survive a change of server:
 
 1. for LOAD_BARE_SECONDS, a bare Django view (tests/load_urls.py: every middleware, no
-   session, no database) is asked as fast as it answers: the ceiling of this machine;
-2. every phone signs its applicant in through the login form (the CSRF token read from
-   the page, cookies kept per phone);
+   session, no database) is asked as fast as it answers, LOAD_BARE_WORKERS (2) workers
+   on each instance: the ceiling of this machine;
+2. each instance goes to LOAD_WORKERS (1) workers, which serve the rush best here (the
+   cores are shared with PostgreSQL, Redis, the task workers and the client), and every
+   phone signs its applicant in through the login form (the CSRF token read from the
+   page, cookies kept per phone);
 3. for LOAD_SECONDS, the rush: each phone applies to one call after another: the call's
    page, the eligibility questions, each wizard step saved (a third upload a support
    letter), the review, send, the application's page, "My applications". One
@@ -48,6 +51,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -61,7 +65,7 @@ from pathlib import Path
 from tests.bench_pages import ENVIRONMENT, free_port, percentile, shared_cache
 from tests.load_checks import check_database
 from tests.load_http import HTTPError, request
-from tests.load_machine import Meter, report_lines
+from tests.load_machine import Meter, process_times, report_lines
 from tests.load_phones import (
     COUNTRIES,
     PASSWORD,
@@ -78,7 +82,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PG_SERVER = os.environ.get("LOAD_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 PG_NAME = "scholarships_load"
 CLIENTS = int(os.environ.get("LOAD_CLIENTS", "24"))
-WORKERS = int(os.environ.get("LOAD_WORKERS", "2"))
+# Sync workers per instance: for the bare view, enough to keep both cores busy; for the
+# rush, where PostgreSQL, Redis, the task workers and the client share the cores, one a
+# core in all, which served the rush 12 % faster than two and two (README, Performance).
+BARE_WORKERS = int(os.environ.get("LOAD_BARE_WORKERS", "2"))
+WORKERS = int(os.environ.get("LOAD_WORKERS", "1"))
 RUSH_SECONDS = float(os.environ.get("LOAD_SECONDS", "45"))
 BARE_SECONDS = float(os.environ.get("LOAD_BARE_SECONDS", "10"))
 CALLS = int(os.environ.get("LOAD_CALLS", "40"))
@@ -209,7 +217,7 @@ class Servers:
                         "--bind",
                         f"127.0.0.1:{port}",
                         "--workers",
-                        str(WORKERS),
+                        str(BARE_WORKERS),
                         "--timeout",
                         "120",
                         "--error-logfile",
@@ -245,6 +253,7 @@ class Servers:
                 )
             )
         self.server_pids = [process.pid for process in self.processes[: len(self.ports)]]
+        self.workers = BARE_WORKERS
         self.worker_pids = [process.pid for process in self.processes[len(self.ports) :]]
         try:
             for port in self.ports:
@@ -262,6 +271,21 @@ class Servers:
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError(f"gunicorn on port {port} did not start: see {workdir}")
+
+    def set_workers(self, count, timeout=30):
+        """Bring each instance to `count` workers, through gunicorn's TTIN and TTOU signals
+        (one worker more or fewer each), and wait until it has them."""
+        for master in self.server_pids:
+            for _ in range(abs(count - self.workers)):
+                os.kill(master, signal.SIGTTIN if count > self.workers else signal.SIGTTOU)
+        self.workers = count
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            parents = Counter(parent for parent, *_rest in process_times().values())
+            if all(parents[master] == count for master in self.server_pids):
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"the gunicorn instances did not settle at {count} workers each")
 
     def drain_outbox(self, timeout=60):
         """Wait until the task workers have sent every queued email; the seconds it took."""
@@ -375,13 +399,16 @@ async def sign_out_phase(phones):
     return stats
 
 
-async def phases(ports, calls, meter):
+async def phases(servers, calls, meter):
     """The bare view, the sign-ins, the rush and the sign-outs, in one event loop; the
     bare view's and the rush's CPU by process (`meter.usage`)."""
+    ports = servers.ports
     await warm_up(ports)
     meter.start()
     bare = await bare_phase(ports)
     meter.usage = {"bare view": meter.stop()}
+    servers.set_workers(WORKERS)
+    await warm_up(ports)
     phones = [Phone(number, ports, None, float("inf")) for number in range(CLIENTS)]
     signed_in = await sign_in_phase(phones)
     meter.start()
@@ -393,7 +420,7 @@ async def phases(ports, calls, meter):
 
 async def warm_up(ports):
     for port in ports:
-        for _ in range(WORKERS * 4):
+        for _ in range(max(WORKERS, BARE_WORKERS) * 4):
             await request(port, "GET", "/load/bare/")
             await request(port, "GET", "/accounts/login/")
 
@@ -473,13 +500,14 @@ def run(workdir):
     servers = Servers(env, workdir)
     try:
         say(
-            f"Two gunicorn instances ({WORKERS} sync workers each) on 127.0.0.1:"
+            f"Two gunicorn instances ({BARE_WORKERS} sync workers each for the bare view, "
+            f"{WORKERS} for the rush) on 127.0.0.1:"
             f"{servers.ports[0]} and :{servers.ports[1]}, sharing the database and the storage "
             f"folder; {CLIENTS} phones at once, each request going to the other instance."
         )
         say(f"Shared cache: {cache_description}.")
         meter = Meter(servers.server_pids, servers.worker_pids)
-        bare, signed_in, rush, signed_out = asyncio.run(phases(servers.ports, calls, meter))
+        bare, signed_in, rush, signed_out = asyncio.run(phases(servers, calls, meter))
         drained = servers.drain_outbox()
     finally:
         servers.stop()

@@ -5,9 +5,11 @@ A `Meter` reads every process's CPU time (user and system) when a phase starts a
 it ends, sorts the difference into the app servers (the gunicorn instances and their
 workers), the task workers, PostgreSQL, Redis, the load client (this process) and the
 rest of the machine, and reads the machine's busy time from /proc/stat beside it. A
-process that started and ended inside the phase is missed; the sorted total is then
-below the machine's. Without /proc (not Linux) the figures are empty and nothing is
-printed.
+process that ends during the phase (a PostgreSQL backend whose connection reached its
+CONN_MAX_AGE, a gunicorn worker replaced) is counted through its parent, which the
+kernel credits with the CPU time of the children it has waited for; only a child whose
+parent has not yet waited for it is missed. Without /proc (not Linux) the figures are
+empty and nothing is printed.
 """
 
 import os
@@ -26,7 +28,8 @@ CATEGORIES = (
 
 
 def process_times(proc=PROC):
-    """{pid: (parent pid, command name, CPU seconds)} of every process; {} without /proc."""
+    """{pid: (parent pid, command name, CPU seconds, its ended children's CPU seconds)} of
+    every process; {} without /proc."""
     times = {}
     for entry in proc.glob("[0-9]*"):
         try:
@@ -36,8 +39,15 @@ def process_times(proc=PROC):
         # The command name is in parentheses and may hold spaces or parentheses itself.
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
-        # After the name: state, ppid, ..., utime and stime (fields 14 and 15 of proc(5)).
-        times[int(entry.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / TICK)
+        # After the name: state, ppid, ...; utime, stime, cutime and cstime are fields 14
+        # to 17 of proc(5).
+        ticks = [int(value) for value in fields[11:15]]
+        times[int(entry.name)] = (
+            int(fields[1]),
+            name,
+            (ticks[0] + ticks[1]) / TICK,
+            (ticks[2] + ticks[3]) / TICK,
+        )
     return times
 
 
@@ -80,13 +90,21 @@ class Meter:
         """{category: CPU seconds} and the machine's busy seconds (None without /proc)."""
         after, busy = process_times(self.proc), machine_busy(self.proc)
         spent = dict.fromkeys(CATEGORIES, 0.0)
-        for pid, (parent, name, seconds) in after.items():
+        for pid, (parent, name, own, children) in after.items():
+            seconds = own + children
             # A pid seen before with more CPU time was reused by a new process.
             earlier = self.before.get(pid)
-            if earlier is not None and earlier[2] <= seconds:
-                seconds -= earlier[2]
+            if earlier is not None and earlier[2] + earlier[3] <= seconds:
+                seconds -= earlier[2] + earlier[3]
             where = category(pid, parent, name, self.servers, self.workers, self.client)
             spent[where] += seconds
+        for pid, (parent, _name, own, children) in self.before.items():
+            # An ended process: its parent's children's time now holds all its life,
+            # of which the part before the phase was not spent in it.
+            if pid not in after and parent in after:
+                grand, name = after[parent][0], after[parent][1]
+                where = category(parent, grand, name, self.servers, self.workers, self.client)
+                spent[where] -= own + children
         if not after or busy is None or self.busy_before is None:
             return {}, None
         return spent, busy - self.busy_before

@@ -8,11 +8,12 @@ import pytest
 from tests.load_machine import CATEGORIES, TICK, Meter, process_times, report_lines
 
 
-def write_process(proc, pid, parent, name, ticks):
-    """A /proc/<pid>/stat as Linux writes it: utime and stime are fields 14 and 15."""
+def write_process(proc, pid, parent, name, ticks, children=0):
+    """A /proc/<pid>/stat as Linux writes it: utime, stime, cutime and cstime are fields
+    14 to 17."""
     folder = proc / str(pid)
     folder.mkdir(exist_ok=True)
-    fields = ["S", str(parent)] + ["0"] * 9 + [str(ticks), "0"] + ["0"] * 30
+    fields = ["S", str(parent)] + ["0"] * 9 + [str(ticks), "0", str(children), "0"] + ["0"] * 28
     (folder / "stat").write_text(f"{pid} ({name}) {' '.join(fields)}\n")
 
 
@@ -60,6 +61,20 @@ def test_meter_sorts_each_process_cpu_into_its_category(proc):
         "rest of the machine": 1.0,
     }
     assert busy == 9.0
+
+
+def test_an_ended_process_counts_through_its_parent(proc):
+    meter = Meter(servers=[10], workers=[20], proc=proc)
+    write_process(proc, 32, 30, "postgres", 40)  # a backend, before the phase
+    meter.start()
+    # It works 1 s more, ends and is waited for: PostgreSQL's postmaster gets its life.
+    (proc / "32" / "stat").unlink()
+    (proc / "32").rmdir()
+    write_process(proc, 30, 1, "postgres", 400, children=40 + TICK)
+
+    spent, _busy = meter.stop()
+
+    assert spent["database (PostgreSQL)"] == pytest.approx(1.0)
 
 
 def test_a_reused_pid_counts_from_zero(proc):
