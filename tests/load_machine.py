@@ -82,6 +82,7 @@ class Meter:
     def __init__(self, servers=(), workers=(), proc=PROC):
         self.servers, self.workers, self.proc = set(servers), set(workers), proc
         self.client = os.getpid()
+        self.usage = {}  # phase: stop()'s answer, kept by the caller
 
     def start(self):
         self.before, self.busy_before = process_times(self.proc), machine_busy(self.proc)
