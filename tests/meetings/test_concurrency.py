@@ -8,6 +8,7 @@ from django.db import connection
 from meetings.enums import Rsvp
 from meetings.models import Invitation
 from meetings.services import answer_invitation
+from tests.helpers import race
 
 from .factories import InvitationFactory, PrepMeetingFactory
 
@@ -21,23 +22,12 @@ def test_two_people_taking_the_last_seat_at_once_get_one_seat_and_one_place_in_t
     meeting = PrepMeetingFactory(capacity=2)
     InvitationFactory(meeting=meeting, rsvp=Rsvp.YES)  # one of two seats is taken
     racing = [InvitationFactory(meeting=meeting) for _ in range(2)]
-    barrier = threading.Barrier(len(racing))
-    errors = []
 
-    def answer(invitation):
-        try:
-            barrier.wait()
-            answer_invitation(invitation, answer=Rsvp.YES, by=invitation.user)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=answer, args=(i,)) for i in racing]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _answered, errors = race(
+        len(racing),
+        lambda index: answer_invitation(racing[index], answer=Rsvp.YES, by=racing[index].user),
+        refused=Exception,
+    )
 
     assert errors == []
     outcome = sorted(
@@ -58,23 +48,8 @@ def test_two_reminder_runs_at_once_send_one_reminder(before_the_meetings):
 
     invitation = InvitationFactory()
     now = invitation.meeting.starts_at.replace(hour=0)
-    barrier = threading.Barrier(2)
-    counts, errors = [], []
 
-    def remind():
-        try:
-            barrier.wait()
-            counts.append(send_due_reminders(now=now))
-        except Exception as error:  # noqa: BLE001
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=remind) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    counts, errors = race(2, lambda _index: send_due_reminders(now=now), refused=Exception)
 
     assert errors == []
     assert sorted(counts) == [0, 1]

@@ -1,5 +1,4 @@
 import itertools
-import threading
 
 import pytest
 from django.db import connection
@@ -14,6 +13,7 @@ from scholarships.services import (
     withdraw_application,
 )
 from tests.factories import ApplicationFactory, UserFactory
+from tests.helpers import race
 
 ALLOWED = {
     ("draft", "submitted"),
@@ -106,26 +106,14 @@ def test_eight_simultaneous_submissions_make_one_application_and_one_email():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's shared in-memory test database cannot hold concurrent writers")
     application = ApplicationFactory(is_draft=True)
-    barrier = threading.Barrier(8)
-    results, errors = [], []
 
-    def submit():
-        try:
-            barrier.wait()
-            _application, submitted_now = submit_application(
-                application, answers=answers_for(application), by=application.applicant
-            )
-            results.append(submitted_now)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
+    def submit(_index):
+        _application, submitted_now = submit_application(
+            application, answers=answers_for(application), by=application.applicant
+        )
+        return submitted_now
 
-    threads = [threading.Thread(target=submit) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = race(8, submit, refused=Exception)
 
     assert errors == []
     assert sorted(results) == [False] * 7 + [True]
