@@ -410,14 +410,14 @@ async def phases(servers, calls, meter):
     await warm_up(ports)
     meter.start()
     bare = await bare_phase(ports)
-    meter.usage["bare view"] = meter.stop()
+    meter.stop("bare view")
     servers.set_workers(WORKERS)
     await warm_up(ports)
     phones = [Phone(number, ports, None, float("inf")) for number in range(CLIENTS)]
     signed_in = await sign_in_phase(phones)
     meter.start()
     rush = await rush_phase(phones, calls, random.Random(48))
-    meter.usage["rush"] = meter.stop()
+    meter.stop("rush")
     signed_out = await sign_out_phase(phones)
     return bare, signed_in, rush, signed_out
 

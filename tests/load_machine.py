@@ -77,19 +77,23 @@ def category(pid, parent, name, servers, workers, client):
 
 
 class Meter:
-    """CPU seconds by category between start() and stop()."""
+    """CPU seconds by category between start() and stop(phase), kept in `usage`."""
 
     def __init__(self, servers=(), workers=(), proc=PROC):
         self.servers, self.workers, self.proc = set(servers), set(workers), proc
         self.client = os.getpid()
-        self.usage = {}  # phase: stop()'s answer, kept by the caller
+        self.usage = {}  # phase: stop(phase)'s answer
 
     def start(self):
         self.before, self.busy_before = process_times(self.proc), machine_busy(self.proc)
 
-    def stop(self):
-        """{category: CPU seconds} and the machine's busy seconds (None without /proc)."""
+    def stop(self, phase):
+        """{category: CPU seconds} and the machine's busy seconds since start(), also kept
+        as `usage[phase]`; ({}, None) without /proc."""
         after, busy = process_times(self.proc), machine_busy(self.proc)
+        if not after or busy is None or self.busy_before is None:
+            self.usage[phase] = {}, None
+            return self.usage[phase]
         spent = dict.fromkeys(CATEGORIES, 0.0)
         for pid, (parent, name, own, children) in after.items():
             seconds = own + children
@@ -106,9 +110,8 @@ class Meter:
                 grand, name = after[parent][0], after[parent][1]
                 where = category(parent, grand, name, self.servers, self.workers, self.client)
                 spent[where] -= own + children
-        if not after or busy is None or self.busy_before is None:
-            return {}, None
-        return spent, busy - self.busy_before
+        self.usage[phase] = spent, busy - self.busy_before
+        return self.usage[phase]
 
 
 def report_lines(phases, cores):

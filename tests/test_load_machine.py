@@ -50,7 +50,7 @@ def test_meter_sorts_each_process_cpu_into_its_category(proc):
     write_process(proc, os.getpid(), 1, "python", 60 + TICK // 4)
     write_process(proc, 50, 1, "sshd (session)", 70 + TICK)
 
-    spent, busy = meter.stop()
+    spent, busy = meter.stop("rush")
 
     assert spent == {
         "app servers (gunicorn)": 4.0,
@@ -61,6 +61,7 @@ def test_meter_sorts_each_process_cpu_into_its_category(proc):
         "rest of the machine": 1.0,
     }
     assert busy == 9.0
+    assert meter.usage == {"rush": (spent, busy)}
 
 
 def test_an_ended_process_counts_through_its_parent(proc):
@@ -72,7 +73,7 @@ def test_an_ended_process_counts_through_its_parent(proc):
     (proc / "32").rmdir()
     write_process(proc, 30, 1, "postgres", 400, children=40 + TICK)
 
-    spent, _busy = meter.stop()
+    spent, _busy = meter.stop("rush")
 
     assert spent["database (PostgreSQL)"] == pytest.approx(1.0)
 
@@ -82,7 +83,7 @@ def test_a_reused_pid_counts_from_zero(proc):
     meter.start()
     write_process(proc, 40, 1, "redis-server", 5)  # redis restarted on the same pid
 
-    spent, _busy = meter.stop()
+    spent, _busy = meter.stop("rush")
 
     assert spent["cache (Redis)"] == 5 / TICK
 
@@ -91,7 +92,7 @@ def test_without_proc_there_is_nothing_to_report(tmp_path):
     meter = Meter(servers=[10], workers=[20], proc=tmp_path / "absent")
     meter.start()
 
-    assert meter.stop() == ({}, None)
+    assert meter.stop("rush") == ({}, None)
     assert report_lines([("rush", 10, {}, None, 1.0)], cores=2) == []
 
 
