@@ -119,11 +119,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Parameters sent apart from the SQL: psycopg then prepares a statement that a
-    # connection runs again and again (the session's user, the application of a wizard
-    # step), and PostgreSQL stops parsing and planning it on every request.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
-        "DATABASE_SERVER_SIDE_BINDING", default=True
+    # Parameters sent apart from the SQL, and a statement a connection runs again and
+    # again (the session's user, the application of a wizard step) prepared from its
+    # fifth run on (psycopg's threshold; Django turns preparing off unless it is given):
+    # PostgreSQL then stops parsing and planning it on every request. Both off behind a
+    # pooler that cannot keep prepared statements.
+    prepared = env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=prepared, prepare_threshold=5 if prepared else None
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

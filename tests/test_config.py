@@ -103,17 +103,44 @@ def test_the_wsgi_application_leaves_what_start_up_loaded_to_no_garbage_collecti
     assert int(frozen) > 10_000  # Django, the apps and the settings
 
 
-@pytest.mark.parametrize(("switch", "binding"), [(None, "True"), ("1", "True"), ("0", "False")])
-def test_postgresql_binds_parameters_on_the_server_unless_switched_off(switch, binding):
+@pytest.mark.parametrize(
+    ("switch", "options"),
+    [(None, "True 5"), ("1", "True 5"), ("0", "False None")],
+)
+def test_postgresql_binds_parameters_and_prepares_statements_unless_switched_off(switch, options):
     # Off for a pooler that cannot keep prepared statements (PgBouncer in transaction mode).
+    # Django turns psycopg's preparing off unless prepare_threshold is given.
     extra = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/anything"}
     if switch is not None:
         extra["DATABASE_SERVER_SIDE_BINDING"] = switch
     printed = setting_in_production(
-        "settings.DATABASES['default']['OPTIONS']['server_side_binding']", **extra
+        "settings.DATABASES['default']['OPTIONS']['server_side_binding'], "
+        "settings.DATABASES['default']['OPTIONS']['prepare_threshold']",
+        **extra,
     )
 
-    assert printed.strip() == binding
+    assert printed.strip() == options
+
+
+@pytest.mark.django_db
+def test_a_postgresql_connection_prepares_the_statement_it_repeats():
+    if connection.vendor != "postgresql":
+        pytest.skip("Prepared statements are PostgreSQL's.")
+    from accounts.models import User
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ['%FROM "accounts_user"%'],
+            )
+            return cursor.fetchone()[0]
+
+    before = prepared()
+    for _ in range(10):  # psycopg prepares from the fifth run on
+        list(User.objects.filter(email="nobody@example.org"))
+
+    assert prepared() == before + 1
 
 
 @pytest.mark.parametrize(
