@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.functional import LazyObject, empty
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,10 @@ class UserPreferencesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
+        # Every page needs the person (their language), so it is loaded here; the page
+        # then reads them without the lazy wrappers the authentication and OTP middleware
+        # put around them, a few hundred attribute look-ups a page.
+        request.user = user = loaded(request.user)
         if user.is_authenticated:
             translation.activate(user.preferred_language)
             request.LANGUAGE_CODE = translation.get_language()
@@ -48,6 +52,15 @@ class UserPreferencesMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+def loaded(user):
+    """The user object behind `request.user`'s lazy wrappers, loading it if need be."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
 
 
 # What a signed-in person may open before giving their second factor.

@@ -232,3 +232,24 @@ def test_the_sign_in_backend_refuses_a_deactivated_person():
     person = UserFactory(is_active=False)
 
     assert UserBackend().get_user(person.pk) is None
+
+
+def test_a_page_reads_the_person_loaded_with_their_second_factor_state(client):
+    from django.contrib.auth.models import AnonymousUser
+
+    visitor = client.get(reverse("scholarships:call-list")).wsgi_request.user
+    assert type(visitor) is AnonymousUser and not visitor.is_verified()
+
+    applicant = UserFactory()
+    client.force_login(applicant)
+    person = client.get(reverse("scholarships:call-list")).wsgi_request.user
+    assert type(person) is User and person.pk == applicant.pk
+    assert not person.is_verified() and person.otp_device is None
+
+    client.logout()
+    coordinator = UserFactory(coordinator=True)
+    log_in(client, coordinator)
+    set_up(client, coordinator)
+    staff = client.get(reverse("scholarships:call-manage-list")).wsgi_request.user
+    assert type(staff) is User and staff.pk == coordinator.pk
+    assert staff.is_verified() and staff.otp_device.user_id == coordinator.pk
