@@ -8,6 +8,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accounts.rules import is_coordinator
+from config.compiled import CompiledQuery
 
 from .enums import ApplicationStatus, CallStatus, Outcome, Reply, ReviewStatus
 from .models import (
@@ -100,6 +101,32 @@ def drafts_of(user):
             "call__support_offered",
         )
     )
+
+
+def compiled_draft(*, lock):
+    fields = {
+        "applicant": Application._meta.get_field("applicant"),
+        "public_id": Application._meta.get_field("public_id"),
+    }
+
+    def build(applicant, public_id):
+        drafts = drafts_of(applicant)
+        if lock:
+            drafts = drafts.select_for_update(of=("self",))
+        return drafts.filter(public_id=public_id)
+
+    return CompiledQuery(build, **fields)
+
+
+# Every wizard step reads its application this way (a POST under a lock): compiled once.
+DRAFT, LOCKED_DRAFT = compiled_draft(lock=False), compiled_draft(lock=True)
+
+
+def draft_of(user, public_id, *, lock=False):
+    """`drafts_of(user).get(public_id=public_id)`, or None; `lock` reads it with
+    `select_for_update`, inside the caller's transaction."""
+    found = (LOCKED_DRAFT if lock else DRAFT).all(applicant=user.pk, public_id=public_id)
+    return found[0] if found else None
 
 
 def applications_visible_to(user):

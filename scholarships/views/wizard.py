@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -18,7 +19,7 @@ from ..answers import answer_sections
 from ..enums import ApplicationStatus, CallStatus
 from ..forms import APPLICATION_STEPS, EligibilityForm, step_data
 from ..models import Call
-from ..queries import drafts_of
+from ..queries import draft_of, drafts_of
 from ..services import ScholarshipError, start_application, submit_application
 from ..wizard import ApplicationDraftStorage
 
@@ -90,15 +91,15 @@ class ApplicationWizard(NamedUrlWizardView):
         # A POST reads its row under a lock held until the request is done: a step saved
         # or a "send" from another tab, or a second tap, waits, then reads what this one
         # wrote (submit_application locks the same row again, inside this transaction).
-        drafts = drafts_of(request.user)
         if request.method == "POST":
             with transaction.atomic():
-                locked = drafts.select_for_update(of=("self",))
-                return self.dispatch_on(request, locked, *args, **kwargs)
-        return self.dispatch_on(request, drafts, *args, **kwargs)
+                return self.dispatch_on(request, *args, lock=True, **kwargs)
+        return self.dispatch_on(request, *args, lock=False, **kwargs)
 
-    def dispatch_on(self, request, drafts, *args, **kwargs):
-        self.application = get_object_or_404(drafts, public_id=kwargs["public_id"])
+    def dispatch_on(self, request, *args, lock, **kwargs):
+        self.application = draft_of(request.user, kwargs["public_id"], lock=lock)
+        if self.application is None:
+            raise Http404("No such application of this person.")
         if self.application.status != ApplicationStatus.DRAFT:
             return redirect(self.application)
         # The call came with the application; its questions only where a step asks them.

@@ -1,0 +1,82 @@
+"""Querysets compiled to SQL once a process, for the few reads every request makes."""
+
+import copy
+import uuid
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+
+# An id no row has, inside every database's integer range (the ORM answers a value out of
+# range without asking the database, and so without a parameter to find).
+SENTINEL_ID = -1_987_654_321
+
+
+class CompiledQuery:
+    """A queryset the ORM builds and compiles once; each run only swaps its parameters.
+
+    Django builds a queryset and compiles it to SQL anew on every evaluation: for the
+    wizard's application with its call, about 0.7 ms of CPU, an eighth of a wizard step.
+    `build(**values)` returns the queryset; `fields` names, for each value, the model
+    field it is compared with (a primary key, a foreign key or a UUID), which turns it into
+    the database's parameter. Built once with stand-in values, the SQL's parameters show
+    where each value goes; a stand-in found in no place or in two raises ValueError, so a
+    queryset this cannot serve fails at once rather than answering for the wrong values.
+
+    The rows become model instances through the ORM's own iterable (`select_related`,
+    deferred fields and converters included), so they are the ORM's objects. Only
+    iterating is offered: `all()` returns a list.
+    """
+
+    def __init__(self, build, **fields):
+        self.build = build
+        self.fields = fields
+        self.compiled = {}  # per database alias: (model, compiler, sql, params, positions)
+
+    def all(self, using=DEFAULT_DB_ALIAS, **values):
+        if using not in self.compiled:
+            self.compiled[using] = self.compile(using)
+        model, compiler, sql, params, positions = self.compiled[using]
+        connection = connections[using]  # this thread's
+        params = list(params)
+        for name, position in positions.items():
+            params[position] = parameter(self.fields[name], values[name], connection)
+        run = copy.copy(compiler)
+        run.connection = connection
+        run.as_sql = lambda *args, **kwargs: (sql, params)
+        return list(QuerySet(model, query=Compiled(run), using=using))
+
+    def compile(self, using):
+        connection = connections[using]
+        stand_ins = {
+            name: uuid.UUID(int=SENTINEL_ID**2 + number)
+            if field.get_internal_type() == "UUIDField"
+            else SENTINEL_ID - number
+            for number, (name, field) in enumerate(self.fields.items())
+        }
+        queryset = self.build(**stand_ins)
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        positions = {}
+        for name, field in self.fields.items():
+            stand_in = parameter(field, stand_ins[name], connection)
+            found = [number for number, value in enumerate(params) if value == stand_in]
+            if len(found) != 1:
+                raise ValueError(f"{name!r} is in {len(found)} places of the SQL, not one: {sql}")
+            positions[name] = found[0]
+        return queryset.model, compiler, sql, tuple(params), positions
+
+
+class Compiled:
+    """Stands for the Query of a CompiledQuery run: the ORM's iterable asks it only for
+    the compiler, whose SQL is already written."""
+
+    def __init__(self, compiler):
+        self.compiler = compiler
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        return self.compiler
+
+
+def parameter(field, value, connection):
+    """`value` as the database's parameter for a comparison with `field`."""
+    return field.get_db_prep_value(field.get_prep_value(value), connection, prepared=True)

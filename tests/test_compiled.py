@@ -1,0 +1,97 @@
+import uuid
+
+import pytest
+from django.db import connection, transaction
+from django.db.models.sql.compiler import SQLCompiler
+
+from config.compiled import CompiledQuery
+from scholarships.models import Application
+from scholarships.queries import DRAFT, LOCKED_DRAFT, draft_of, drafts_of
+from tests.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+APPLICANT = Application._meta.get_field("applicant")
+PUBLIC_ID = Application._meta.get_field("public_id")
+
+
+def loaded(application):
+    """What an instance holds: its loaded fields, and its call's, without a query."""
+    return (
+        {name: value for name, value in vars(application).items() if not name.startswith("_")},
+        {name: value for name, value in vars(application.call).items() if name[0] != "_"},
+    )
+
+
+def test_a_compiled_draft_is_the_orm_s_own_object_in_one_query(django_assert_num_queries):
+    application = ApplicationFactory(is_draft=True)
+    ApplicationFactory(is_draft=True, applicant=application.applicant)  # another of hers
+    expected = drafts_of(application.applicant).get(public_id=application.public_id)
+
+    with django_assert_num_queries(1):
+        found = draft_of(application.applicant, application.public_id)
+        state = loaded(found)
+
+    assert type(found) is Application and found.pk == application.pk
+    assert found.get_deferred_fields() == expected.get_deferred_fields()
+    assert state == loaded(expected)
+
+
+def test_a_compiled_query_compiles_once_and_answers_for_each_run_s_values(monkeypatch):
+    first, second = ApplicationFactory(is_draft=True), ApplicationFactory(is_draft=True)
+    query = CompiledQuery(
+        lambda applicant, public_id: drafts_of(applicant).filter(public_id=public_id),
+        applicant=APPLICANT,
+        public_id=PUBLIC_ID,
+    )
+    assert query.all(applicant=first.applicant_id, public_id=first.public_id)[0].pk == first.pk
+    compiled = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler,
+        "as_sql",
+        lambda self, *a, **k: compiled.append(self) or original(self, *a, **k),
+    )
+
+    found = query.all(applicant=second.applicant_id, public_id=second.public_id)
+
+    assert [application.pk for application in found] == [second.pk]
+    assert compiled == []
+
+
+def test_another_person_s_application_or_an_unknown_one_is_not_found():
+    application = ApplicationFactory(is_draft=True)
+    other = ApplicationFactory(is_draft=True)
+
+    assert draft_of(other.applicant, application.public_id) is None
+    assert draft_of(application.applicant, uuid.uuid4()) is None
+    assert DRAFT.all(applicant=application.applicant_id, public_id=application.public_id)
+
+
+def test_the_locked_draft_is_read_for_update_inside_the_transaction():
+    application = ApplicationFactory(is_draft=True)
+
+    with transaction.atomic():
+        found = draft_of(application.applicant, application.public_id, lock=True)
+
+    assert found.pk == application.pk
+    sql = LOCKED_DRAFT.compiled["default"][2]
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in sql
+    assert "FOR UPDATE" not in DRAFT.compiled["default"][2]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        # The value in two places: which one a run's value should replace is unknown.
+        lambda applicant: Application.objects.filter(applicant=applicant, call_id=applicant),
+        # The value in no place.
+        lambda applicant: Application.objects.filter(status="draft"),
+    ],
+)
+def test_a_queryset_whose_values_cannot_be_placed_is_refused(build):
+    query = CompiledQuery(build, applicant=APPLICANT)
+
+    with pytest.raises(ValueError, match="places of the SQL, not one"):
+        query.all(applicant=1)
