@@ -22,12 +22,28 @@ from .models import (
 )
 
 
+def published_calls():
+    return Call.objects.select_related("conference").filter(status=CallStatus.PUBLISHED)
+
+
 def calls_visible_to(user):
     """Calls this person may open: published ones, and every call for coordinators."""
-    calls = Call.objects.select_related("conference")
     if is_coordinator(user):
-        return calls
-    return calls.filter(status=CallStatus.PUBLISHED)
+        return Call.objects.select_related("conference")
+    return published_calls()
+
+
+# A call's page and its eligibility questions read the call this way: compiled once.
+PUBLISHED_CALL = CompiledQuery(
+    lambda slug: published_calls().filter(slug=slug), slug=Call._meta.get_field("slug")
+)
+
+
+def visible_call(user, slug):
+    """`calls_visible_to(user).get(slug=slug)`, or None."""
+    if is_coordinator(user):
+        return calls_visible_to(user).filter(slug=slug).first()
+    return PUBLISHED_CALL.first(slug=slug)
 
 
 def open_calls(now=None):
@@ -104,29 +120,38 @@ def drafts_of(user):
 
 
 def compiled_draft(*, lock):
-    fields = {
-        "applicant": Application._meta.get_field("applicant"),
-        "public_id": Application._meta.get_field("public_id"),
-    }
-
     def build(applicant, public_id):
         drafts = drafts_of(applicant)
         if lock:
             drafts = drafts.select_for_update(of=("self",))
         return drafts.filter(public_id=public_id)
 
-    return CompiledQuery(build, **fields)
+    return CompiledQuery(
+        build,
+        applicant=Application._meta.get_field("applicant"),
+        public_id=Application._meta.get_field("public_id"),
+    )
 
 
-# Every wizard step reads its application this way (a POST under a lock): compiled once.
+# Every wizard step reads its application this way (a POST under a lock), and the
+# eligibility questions look for one already begun: compiled once.
 DRAFT, LOCKED_DRAFT = compiled_draft(lock=False), compiled_draft(lock=True)
+DRAFT_FOR_CALL = CompiledQuery(
+    lambda applicant, call: drafts_of(applicant).filter(call=call)[:1],
+    applicant=Application._meta.get_field("applicant"),
+    call=Application._meta.get_field("call"),
+)
 
 
 def draft_of(user, public_id, *, lock=False):
     """`drafts_of(user).get(public_id=public_id)`, or None; `lock` reads it with
     `select_for_update`, inside the caller's transaction."""
-    found = (LOCKED_DRAFT if lock else DRAFT).all(applicant=user.pk, public_id=public_id)
-    return found[0] if found else None
+    return (LOCKED_DRAFT if lock else DRAFT).first(applicant=user.pk, public_id=public_id)
+
+
+def draft_for_call(user, call):
+    """The person's application to `call` (one a call at most), or None."""
+    return DRAFT_FOR_CALL.first(applicant=user.pk, call=call.pk)
 
 
 def applications_visible_to(user):

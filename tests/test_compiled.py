@@ -6,8 +6,16 @@ from django.db.models.sql.compiler import SQLCompiler
 
 from config.compiled import CompiledQuery
 from scholarships.models import Application
-from scholarships.queries import DRAFT, LOCKED_DRAFT, draft_of, drafts_of
-from tests.factories import ApplicationFactory
+from scholarships.queries import (
+    DRAFT,
+    LOCKED_DRAFT,
+    calls_visible_to,
+    draft_for_call,
+    draft_of,
+    drafts_of,
+    visible_call,
+)
+from tests.factories import ApplicationFactory, CallFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +103,29 @@ def test_a_queryset_whose_values_cannot_be_placed_is_refused(build):
 
     with pytest.raises(ValueError, match="places of the SQL, not one"):
         query.all(applicant=1)
+
+
+def test_a_call_is_read_by_its_slug_as_calls_visible_to_reads_it(django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+
+    published, unpublished = CallFactory(), CallFactory(draft=True)
+    visitor, coordinator = AnonymousUser(), UserFactory(coordinator=True)
+
+    with django_assert_num_queries(1):
+        found = visible_call(visitor, published.slug)
+        conference = found.conference.name
+
+    assert found == calls_visible_to(visitor).get(slug=published.slug)
+    assert conference == published.conference.name
+    assert visible_call(visitor, unpublished.slug) is None
+    assert visible_call(visitor, "no-such-call") is None
+    assert visible_call(coordinator, unpublished.slug) == unpublished
+
+
+def test_the_application_to_a_call_is_found_for_its_applicant_only():
+    application = ApplicationFactory(is_draft=True)
+    stranger = UserFactory()
+
+    assert draft_for_call(application.applicant, application.call) == application
+    assert draft_for_call(stranger, application.call) is None
+    assert draft_for_call(application.applicant, CallFactory()) is None

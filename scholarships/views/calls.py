@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_POST
 from conferences.times import utc_offset_label
 
 from ..enums import CALL_STATUS_ACTIONS, CALL_TRANSITIONS, CallStatus, SupportKind
-from ..queries import calls_visible_to, open_calls, upcoming_calls
+from ..queries import calls_visible_to, open_calls, upcoming_calls, visible_call
 from ..services import ScholarshipError, change_call_status
 
 
@@ -24,7 +25,9 @@ def call_list(request):
 
 @login_not_required
 def call_detail(request, slug):
-    call = get_object_or_404(calls_visible_to(request.user), slug=slug)
+    call = visible_call(request.user, slug)
+    if call is None:
+        raise Http404("No such call open to this person.")
     now = timezone.now()
     closes_in_call_zone = call.closes_at.astimezone(call.time_zone)
     context = {

@@ -5,7 +5,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
@@ -16,10 +16,9 @@ from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 
 from ..answers import answer_sections
-from ..enums import ApplicationStatus, CallStatus
+from ..enums import ApplicationStatus
 from ..forms import APPLICATION_STEPS, EligibilityForm, step_data
-from ..models import Call
-from ..queries import draft_of, drafts_of
+from ..queries import PUBLISHED_CALL, draft_for_call, draft_of
 from ..services import ScholarshipError, start_application, submit_application
 from ..wizard import ApplicationDraftStorage
 
@@ -34,17 +33,16 @@ QUESTIONS_OF_STEP = {
 
 def application_start(request, slug):
     """The call's eligibility questions; a draft exists only once they are passed."""
-    call = get_object_or_404(
-        Call.objects.select_related("conference").prefetch_related("eligibility_questions"),
-        slug=slug,
-        status=CallStatus.PUBLISHED,
-    )
-    existing = drafts_of(request.user).filter(call=call).first()
+    call = PUBLISHED_CALL.first(slug=slug)
+    if call is None:
+        raise Http404("No such call open to the public.")
+    existing = draft_for_call(request.user, call)
     if existing:
         return redirect(resume_url(existing))
     if not call.is_open():
         messages.info(request, _("This call is not taking applications."))
         return redirect(call)
+    prefetch_related_objects([call], "eligibility_questions")
     form = EligibilityForm(
         request.POST if request.method == "POST" else None, call=call, prefix="eligibility"
     )
