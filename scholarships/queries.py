@@ -65,14 +65,14 @@ def applications_of(user):
     return Application.objects.filter(applicant=user).select_related("call__conference", "decision")
 
 
-def application_cards_of(user):
+def application_cards_of(applicant):
     """A person's own applications, newest first, with only what "My applications" shows
     of each: not every encrypted answer (the draft is read for its steps saved). The
     fields are those the page, `status_for_applicant`, `Decision.awaits_reply`,
     `Call.is_open` and the wizard's `resume_url` read; another one read there would cost a
     query per card."""
     return (
-        applications_of(user)
+        applications_of(applicant)
         .select_related(None)
         .select_related("call", "decision")
         .only(
@@ -119,6 +119,9 @@ def drafts_of(user):
     )
 
 
+APPLICANT, PUBLIC_ID = (Application._meta.get_field(name) for name in ("applicant", "public_id"))
+
+
 def compiled_draft(*, lock):
     def build(applicant, public_id):
         drafts = drafts_of(applicant)
@@ -126,20 +129,23 @@ def compiled_draft(*, lock):
             drafts = drafts.select_for_update(of=("self",))
         return drafts.filter(public_id=public_id)
 
-    return CompiledQuery(
-        build,
-        applicant=Application._meta.get_field("applicant"),
-        public_id=Application._meta.get_field("public_id"),
-    )
+    return CompiledQuery(build, applicant=APPLICANT, public_id=PUBLIC_ID)
 
 
-# Every wizard step reads its application this way (a POST under a lock), and the
-# eligibility questions look for one already begun: compiled once.
+# What every applicant's page reads, compiled once: each wizard step its application (a
+# POST under a lock), the eligibility questions an application already begun, "My
+# applications" the cards, an application's page the application.
 DRAFT, LOCKED_DRAFT = compiled_draft(lock=False), compiled_draft(lock=True)
 DRAFT_FOR_CALL = CompiledQuery(
     lambda applicant, call: drafts_of(applicant).filter(call=call)[:1],
-    applicant=Application._meta.get_field("applicant"),
+    applicant=APPLICANT,
     call=Application._meta.get_field("call"),
+)
+APPLICATION_CARDS = CompiledQuery(application_cards_of, applicant=APPLICANT)
+OWN_APPLICATION = CompiledQuery(
+    lambda applicant, public_id: applications_of(applicant).filter(public_id=public_id),
+    applicant=APPLICANT,
+    public_id=PUBLIC_ID,
 )
 
 
@@ -147,6 +153,11 @@ def draft_of(user, public_id, *, lock=False):
     """`drafts_of(user).get(public_id=public_id)`, or None; `lock` reads it with
     `select_for_update`, inside the caller's transaction."""
     return (LOCKED_DRAFT if lock else DRAFT).first(applicant=user.pk, public_id=public_id)
+
+
+def own_application(user, public_id):
+    """`applications_of(user).get(public_id=public_id)`, or None."""
+    return OWN_APPLICATION.first(applicant=user.pk, public_id=public_id)
 
 
 def draft_for_call(user, call):

@@ -7,12 +7,16 @@ from django.db.models.sql.compiler import SQLCompiler
 from config.compiled import CompiledQuery
 from scholarships.models import Application
 from scholarships.queries import (
+    APPLICATION_CARDS,
     DRAFT,
     LOCKED_DRAFT,
+    application_cards_of,
+    applications_of,
     calls_visible_to,
     draft_for_call,
     draft_of,
     drafts_of,
+    own_application,
     visible_call,
 )
 from tests.factories import ApplicationFactory, CallFactory, UserFactory
@@ -129,3 +133,20 @@ def test_the_application_to_a_call_is_found_for_its_applicant_only():
     assert draft_for_call(application.applicant, application.call) == application
     assert draft_for_call(stranger, application.call) is None
     assert draft_for_call(application.applicant, CallFactory()) is None
+
+
+def test_my_applications_cards_and_an_application_s_page_read_what_the_orm_reads():
+    mine = ApplicationFactory(is_draft=True)
+    second = ApplicationFactory(applicant=mine.applicant)
+    ApplicationFactory()  # someone else's
+    applicant = mine.applicant
+
+    cards = APPLICATION_CARDS.all(applicant=applicant.pk)
+
+    assert [loaded(card) for card in cards] == [
+        loaded(card) for card in application_cards_of(applicant)
+    ]
+    assert {card.pk for card in cards} == {mine.pk, second.pk}
+    expected = applications_of(applicant).get(public_id=second.public_id)
+    assert loaded(own_application(applicant, second.public_id)) == loaded(expected)
+    assert own_application(UserFactory(), second.public_id) is None

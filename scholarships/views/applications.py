@@ -16,10 +16,11 @@ from conferences.enums import Region
 from ..answers import answer_sections
 from ..enums import WITHDRAWABLE, ApplicationStatus, Gender
 from ..queries import (
-    application_cards_of,
+    APPLICATION_CARDS,
     applications_of,
     applications_visible_to,
     calls_visible_to,
+    own_application,
 )
 from ..services import ScholarshipError, withdraw_application
 from .wizard import STEP_NAMES, resume_url
@@ -28,7 +29,7 @@ PAGE_SIZE = 25
 
 
 def my_applications(request):
-    applications = list(application_cards_of(request.user))
+    applications = APPLICATION_CARDS.all(applicant=request.user.pk)
     rows = [
         {
             "application": application,
@@ -45,7 +46,9 @@ def my_applications(request):
 
 
 def application_detail(request, public_id):
-    application = get_object_or_404(applications_of(request.user), public_id=public_id)
+    application = own_application(request.user, public_id)
+    if application is None:
+        raise Http404("No such application of this person.")
     return render(
         request,
         "scholarships/application_detail.html",
