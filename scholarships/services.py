@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import AuditEntry, log_action
 from conferences.queries import region_for_country
+from config.compiled import CompiledQuery
 from notifications.services import queue_email
 
 from .answers import answer_sections
@@ -81,6 +82,17 @@ def change_call_status(call, *, to, by):
 # The version of the consent text on the review step; change it when the text changes.
 CONSENT_VERSION = "2026-11"
 
+# The row a submission locks, with the call and the person it writes and emails to:
+# compiled once (config.compiled).
+SUBMITTING = CompiledQuery(
+    lambda pk: (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call__conference", "applicant")
+        .filter(pk=pk)
+    ),
+    pk=Application._meta.pk,
+)
+
 
 def start_application(call, *, applicant, eligibility_data):
     """Open a draft application after the applicant passed the eligibility questions.
@@ -120,11 +132,9 @@ def submit_application(application, *, answers, by):
     stored_letter = None
     try:
         with transaction.atomic():
-            locked = (
-                Application.objects.select_for_update(of=("self",))
-                .select_related("call__conference", "applicant")
-                .get(pk=application.pk)
-            )
+            locked = SUBMITTING.first(pk=application.pk)
+            if locked is None:
+                raise Application.DoesNotExist(f"Application {application.pk} is gone.")
             if locked.status != ApplicationStatus.DRAFT:
                 return locked, False
             if not locked.call.is_open():
