@@ -21,6 +21,8 @@ class CompiledQuery:
     the database's parameter. Built once with stand-in values, the SQL's parameters show
     where each value goes; a stand-in found in no place or in two raises ValueError, so a
     queryset this cannot serve fails at once rather than answering for the wrong values.
+    `build` must read nothing but its arguments: the time, the language or a setting it
+    read would stay in the SQL for the life of the process.
 
     The rows become model instances through the ORM's own iterable (`select_related`,
     deferred fields and converters included), so they are the ORM's objects. Only
