@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -109,13 +109,16 @@ def start_application(call, *, applicant, eligibility_data):
         "step_files": {},
         "extra_data": {},
     }
-    application, created = Application.objects.get_or_create(
-        call=call,
-        applicant=applicant,
-        defaults={"draft": draft, "language": applicant.preferred_language},
-    )
-    if created:
-        logger.info("Application %s started by user %s", application.pk, applicant.pk)
+    # Created first, as get_or_create would after reading the row that the eligibility
+    # page has just looked for; the constraint on (call, applicant) answers a second tap.
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                call=call, applicant=applicant, draft=draft, language=applicant.preferred_language
+            )
+    except IntegrityError:
+        return Application.objects.get(call=call, applicant=applicant)
+    logger.info("Application %s started by user %s", application.pk, applicant.pk)
     return application
 
 

@@ -9,10 +9,11 @@ from scholarships.models import Application
 from scholarships.services import (
     ScholarshipError,
     change_application_status,
+    start_application,
     submit_application,
     withdraw_application,
 )
-from tests.factories import ApplicationFactory, UserFactory
+from tests.factories import ApplicationFactory, CallFactory, UserFactory
 from tests.helpers import race
 
 ALLOWED = {
@@ -157,3 +158,35 @@ def test_the_confirmation_email_uses_the_calls_public_wording(django_capture_on_
 
     assert "“AIDS 2028 travel grant”" in mail.outbox[0].body
     assert "community members" not in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_starting_again_returns_the_application_already_begun_untouched():
+    call, applicant = CallFactory(), UserFactory()
+    first = start_application(call, applicant=applicant, eligibility_data={"a": ["yes"]})
+
+    again = start_application(call, applicant=applicant, eligibility_data={"a": ["no"]})
+
+    assert again.pk == first.pk
+    assert again.draft["step_data"]["eligibility"] == {"a": ["yes"]}
+    assert Application.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_simultaneous_starts_make_one_draft():
+    """Eight taps on the eligibility page's button at once, on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's shared in-memory test database cannot hold concurrent writers")
+    call, applicant = CallFactory(), UserFactory()
+
+    def start(index):
+        return start_application(call, applicant=applicant, eligibility_data={"a": [str(index)]})
+
+    results, errors = race(8, start, refused=Exception)
+
+    assert errors == []
+    assert len({application.pk for application in results}) == 1
+    assert (
+        Application.objects.get().draft["step_data"]["eligibility"]
+        == (results[0].draft["step_data"]["eligibility"])
+    )
