@@ -16,6 +16,8 @@ from django.utils.translation import get_language
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
+from .renderers import attributes
+
 
 class QuickSelect(forms.Select):
     """A <select> built in Python, not by one template per option.
@@ -98,18 +100,8 @@ class QuickChoicesMixin:
                 f' value="{escape(option_value)}"{attributes(option_attrs)}>'
                 f" {conditional_escape(label)}</label></div>"
             )
-        outer = {"id": attrs.get("id"), "class": attrs.get("class")}
+        outer = {key: attrs[key] for key in ("id", "class") if attrs.get(key)}
         return mark_safe(f"<div{attributes(outer)}>{''.join(options)}\n</div>")  # noqa: S308 - every part escaped above
-
-
-def attributes(attrs):
-    """As Django's flatatt: `key="value"` (escaped), a bare key for True, nothing for
-    False or None."""
-    return "".join(
-        f" {escape(key)}" if value is True else f' {escape(key)}="{conditional_escape(value)}"'
-        for key, value in attrs.items()
-        if value is not None and value is not False
-    )
 
 
 class QuickRadioSelect(QuickChoicesMixin, forms.RadioSelect):
