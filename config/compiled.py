@@ -95,3 +95,19 @@ def stand_in(field, number):
 def parameter(field, value, connection):
     """`value` as the database's parameter for a comparison with `field`."""
     return field.get_db_prep_value(field.get_prep_value(value), connection, prepared=True)
+
+
+def keep_prefetched(instance, name, objects):
+    """Leave `objects` as `instance.<name>.all()` for a reverse foreign key (a call's
+    questions, say, read by a CompiledQuery), as `prefetch_related_objects` leaves what it
+    reads: in the related manager's cache, each object pointing back at `instance`, so
+    that neither asks the database again."""
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()  # filtered, not evaluated
+    for obj in objects:
+        manager.field.set_cached_value(obj, instance)
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[manager.field.remote_field.cache_name] = queryset

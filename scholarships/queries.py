@@ -8,7 +8,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accounts.rules import is_coordinator
-from config.compiled import CompiledQuery
+from config.compiled import CompiledQuery, keep_prefetched
 
 from .enums import ApplicationStatus, CallStatus, Outcome, Reply, ReviewStatus
 from .models import (
@@ -16,6 +16,8 @@ from .models import (
     Call,
     Conflict,
     Criterion,
+    EligibilityQuestion,
+    MotivationQuestion,
     PanelMember,
     ReviewAssignment,
     weighted_total,
@@ -37,6 +39,26 @@ def calls_visible_to(user):
 PUBLISHED_CALL = CompiledQuery(
     lambda slug: published_calls().filter(slug=slug), slug=Call._meta.get_field("slug")
 )
+
+
+# A call's questions, as the eligibility page and the wizard's steps read them.
+QUESTIONS = {
+    name: CompiledQuery(
+        lambda call, model=model: model.objects.filter(call=call),
+        call=model._meta.get_field("call"),
+    )
+    for name, model in (
+        ("eligibility_questions", EligibilityQuestion),
+        ("motivation_questions", MotivationQuestion),
+    )
+}
+
+
+def load_questions(call, *names):
+    """`prefetch_related_objects([call], *names)` for the call's questions, compiled once:
+    `call.eligibility_questions.all()` (or `motivation_questions`) then asks nothing."""
+    for name in names:
+        keep_prefetched(call, name, QUESTIONS[name].all(call=call.pk))
 
 
 def visible_call(user, slug):

@@ -16,10 +16,17 @@ from scholarships.queries import (
     draft_for_call,
     draft_of,
     drafts_of,
+    load_questions,
     own_application,
     visible_call,
 )
-from tests.factories import ApplicationFactory, CallFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    CallFactory,
+    EligibilityQuestionFactory,
+    MotivationQuestionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +157,29 @@ def test_my_applications_cards_and_an_application_s_page_read_what_the_orm_reads
     expected = applications_of(applicant).get(public_id=second.public_id)
     assert loaded(own_application(applicant, second.public_id)) == loaded(expected)
     assert own_application(UserFactory(), second.public_id) is None
+
+
+def test_a_call_s_questions_are_left_as_prefetch_related_objects_leaves_them(
+    django_assert_num_queries,
+):
+    from django.db.models import prefetch_related_objects
+
+    from scholarships.models import Call
+
+    call, other = CallFactory(), CallFactory()
+    for position in (2, 1, 3):
+        EligibilityQuestionFactory(call=call, position=position)
+        MotivationQuestionFactory(call=call, position=position)
+    EligibilityQuestionFactory(call=other)
+    names = ("eligibility_questions", "motivation_questions")
+    expected = Call.objects.get(pk=call.pk)
+    prefetch_related_objects([expected], *names)
+
+    with django_assert_num_queries(2):
+        load_questions(call, *names)
+    with django_assert_num_queries(0):
+        for name in names:
+            questions = list(getattr(call, name).all())
+            assert questions == list(getattr(expected, name).all())
+            assert [question.position for question in questions] == [1, 2, 3]
+            assert all(question.call is call for question in questions)

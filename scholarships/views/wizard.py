@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from formtools.wizard.views import NamedUrlWizardView, StepsHelper, WizardView
 from ..answers import answer_sections
 from ..enums import ApplicationStatus
 from ..forms import APPLICATION_STEPS, EligibilityForm, step_data
-from ..queries import PUBLISHED_CALL, draft_for_call, draft_of
+from ..queries import PUBLISHED_CALL, draft_for_call, draft_of, load_questions
 from ..services import ScholarshipError, start_application, submit_application
 from ..wizard import ApplicationDraftStorage
 
@@ -42,7 +41,7 @@ def application_start(request, slug):
     if not call.is_open():
         messages.info(request, _("This call is not taking applications."))
         return redirect(call)
-    prefetch_related_objects([call], "eligibility_questions")
+    load_questions(call, "eligibility_questions")
     form = EligibilityForm(
         request.POST if request.method == "POST" else None, call=call, prefix="eligibility"
     )
@@ -102,7 +101,7 @@ class ApplicationWizard(NamedUrlWizardView):
             return redirect(self.application)
         # The call came with the application; its questions only where a step asks them.
         self.call = self.application.call
-        prefetch_related_objects([self.call], *QUESTIONS_OF_STEP.get(kwargs.get("step"), ()))
+        load_questions(self.call, *QUESTIONS_OF_STEP.get(kwargs.get("step"), ()))
         if not self.call.is_open():
             messages.info(
                 request,
