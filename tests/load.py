@@ -24,7 +24,11 @@ session, draft, upload and CSRF token must survive a change of server:
    application in five taps "send" twice at once, one tap on each instance; one in five
    stops half-way and stays a draft. The load test plays the load balancer: each phone's
    requests carry its own X-Forwarded-For address;
-4. every phone signs out.
+4. every phone signs out, the task workers send the last confirmations, and the
+   instances go back to LOAD_BARE_WORKERS workers for the bare view again: the machine's
+   speed drifts within a run by more than a session's changes move the rush, so the rush
+   is compared with the mean of the bare view on both sides of it (the task workers and
+   the database then idle: their CPU in the "after" column shows it).
 
 It prints requests per second, errors and latency percentiles (p50, p95, p99), the
 rush's throughput as a share of the bare view's, where the machine's CPU went in each of
@@ -422,6 +426,16 @@ async def phases(servers, calls, meter):
     return bare, signed_in, rush, signed_out
 
 
+async def bare_again(servers, meter):
+    """The bare view once more, after the rush, on as many workers as before it."""
+    servers.set_workers(BARE_WORKERS)
+    await warm_up(servers.ports)
+    meter.start()
+    bare = await bare_phase(servers.ports)
+    meter.stop("bare view, after")
+    return bare
+
+
 async def warm_up(ports):
     for port in ports:
         for _ in range(max(WORKERS, BARE_WORKERS) * 4):
@@ -512,19 +526,22 @@ def run(workdir):
         say(f"Shared cache: {cache_description}.")
         meter = Meter(servers.server_pids, servers.worker_pids)
         bare, signed_in, rush, signed_out = asyncio.run(phases(servers, calls, meter))
-        drained = servers.drain_outbox()
+        drained = servers.drain_outbox()  # before the bare view again, the workers idle
+        bares = bare, asyncio.run(bare_again(servers, meter))
     finally:
         servers.stop()
     say(f"The task workers sent the last confirmation email {drained:.1f} s after the rush.")
-    return report(bare, signed_in, rush, signed_out, calls, servers.emails_sent(), meter.usage)
+    return report(bares, signed_in, rush, signed_out, calls, servers.emails_sent(), meter.usage)
 
 
-def report_machine(usage, bare, bare_seconds, rush, rush_seconds):
+def report_machine(usage, bares, bare_rate, rush, rush_seconds):
     """Where the CPU went, a request of each phase, and what the target leaves the rush."""
+    (before, before_seconds), (after, after_seconds) = bares
     lines = report_lines(
         [
-            ("bare view", bare.requests(), *usage["bare view"], bare_seconds),
+            ("bare view", before.requests(), *usage["bare view"], before_seconds),
             ("rush", rush.requests(), *usage["rush"], rush_seconds),
+            ("bare, after", after.requests(), *usage["bare view, after"], after_seconds),
         ],
         os.cpu_count(),
     )
@@ -533,35 +550,43 @@ def report_machine(usage, bare, bare_seconds, rush, rush_seconds):
     say()
     for line in lines:
         say(line)
-    budget = os.cpu_count() / (TARGET_RATIO * bare.requests() / bare_seconds)
+    budget = os.cpu_count() / (TARGET_RATIO * bare_rate)
     say(
         f"  At {TARGET_RATIO:.0%} of the bare view's rate, a rush request could cost the "
         f"whole machine at most {budget * 1000:.2f} ms of CPU (when the rush keeps it busy)."
     )
 
 
-def report(bare, signed_in, rush, signed_out, calls, sent, usage):
+def report(bares, signed_in, rush, signed_out, calls, sent, usage):
     """Print the figures and the database check; the exit status (1: errors or lost data)."""
-    (bare, bare_seconds), (signed_in, sign_in_seconds) = bare, signed_in
+    signed_in, sign_in_seconds = signed_in
     rush, rush_seconds, journeys, ran_out = rush
     load = os.getloadavg()[0]
     say()
-    bare_line, bare_errors = figures(bare, bare_seconds)
+    rates, bare_errors = [], 0
+    for when, (bare, bare_seconds) in zip(("before", "after"), bares, strict=True):
+        bare_line, errors = figures(bare, bare_seconds)
+        bare_errors += errors
+        rates.append(bare.requests() / bare_seconds)
+        say(f"Bare Django view, {BARE_SECONDS:.0f} s {when} the rush: {bare_line}")
     sign_in_line, sign_in_errors = figures(signed_in, sign_in_seconds)
     rush_line, rush_errors = figures(rush, rush_seconds)
-    say(f"Bare Django view, {BARE_SECONDS:.0f} s:  {bare_line}")
     say(
         f"Sign-in of {CLIENTS} phones at once: {sign_in_line} (Django's password hasher: about "
         f"{hash_seconds() * 1000:.0f} ms of CPU a sign-in here, on purpose)"
     )
     say(f"Deadline rush, {RUSH_SECONDS:.0f} s:    {rush_line}")
-    ratio = (rush.requests() / rush_seconds) / max(bare.requests() / bare_seconds, 1e-9)
+    rush_rate, bare_rate = rush.requests() / rush_seconds, max(statistics.mean(rates), 1e-9)
+    ratio = rush_rate / bare_rate
     say(
-        f"Rush throughput / bare view throughput: {ratio:.1%} (target >= {TARGET_RATIO:.0%})"
+        f"Rush throughput / bare view throughput (the mean of before and after): {ratio:.1%} "
+        f"(target >= {TARGET_RATIO:.0%})"
         + ("" if ratio >= TARGET_RATIO else "  (misses the target)")
+        + f"; against the bare view before alone {rush_rate / max(rates[0], 1e-9):.1%}, "
+        f"after alone {rush_rate / max(rates[1], 1e-9):.1%}"
     )
     say(f"Load average over the last minute: {load:.2f} ({os.cpu_count()} cores).")
-    report_machine(usage, bare, bare_seconds, rush, rush_seconds)
+    report_machine(usage, bares, bare_rate, rush, rush_seconds)
     say()
     report_kinds(rush)
     submitted = [j for j in journeys if j.submitted]
@@ -580,7 +605,8 @@ def report(bare, signed_in, rush, signed_out, calls, sent, usage):
         f"Database check: {len(submitted) + len(drafts):,} applications expected, "
         f"{len(problems)} problems (lost, duplicated or different submissions or steps)."
     )
-    errors = bare.errors + signed_in.errors + rush.errors + signed_out.errors
+    errors = [error for bare, _seconds in bares for error in bare.errors]
+    errors += signed_in.errors + rush.errors + signed_out.errors
     for line in errors[:10]:
         say(f"  error: {line}")
     for line in problems[:20]:
