@@ -124,9 +124,11 @@ def create_budget(
             raise PaymentError(_("This award has a budget already."))
         currency = fund.amount.currency.code
         zero = Money(0, currency)
+        application = decision.application
         budget = AwardBudget(
             decision=decision,
             fund=fund,
+            region=application.region,
             priced_on=priced_on,
             accommodation_provided=accommodation_provided,
             meals_provided=meals_provided,
@@ -135,7 +137,6 @@ def create_budget(
             committed_total=zero,
             created_by=by,
         )
-        application = decision.application
         estimates = estimate_lines(
             call,
             covers=decision.covers,

@@ -149,7 +149,7 @@ def fund_balance(fund):
 REPORT_GROUPS = {
     "fund": "fund_id",
     "call": "decision__application__call_id",
-    "region": "decision__application__region",
+    "region": "region",  # the award's, copied onto its budget
 }
 
 

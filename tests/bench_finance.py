@@ -72,6 +72,7 @@ def seed():
             AwardBudget(
                 decision=decision,
                 fund=fund,
+                region=decision.application.region,
                 priced_on=date(2028, 6, 1),
                 planned_total=Money("2400.00", code),
                 paid_total=paid,

@@ -462,7 +462,7 @@ def make_awards(call, rng, coordinator, finance, approver):
     from payments.enums import DisbursementStatus, LineKind, PaymentMethod
     from payments.models import AwardBudget, BudgetLine, Disbursement, Fund, FundAllocation
     from scholarships.enums import ApplicationStatus, Coverage, Outcome, Reply, SupportKind
-    from scholarships.models import Decision
+    from scholarships.models import Application, Decision
 
     now = timezone.now()
     reviewed = list(
@@ -504,6 +504,7 @@ def make_awards(call, rng, coordinator, finance, approver):
     decisions = list(
         Decision.objects.filter(application__call=call, outcome=Outcome.AWARD).order_by("pk")
     )
+    regions = dict(Application.objects.filter(call=call).values_list("pk", "region"))
     budgets = []
     for number, decision in enumerate(decisions):
         fund = funds[number % 2]
@@ -512,6 +513,7 @@ def make_awards(call, rng, coordinator, finance, approver):
             AwardBudget(
                 decision=decision,
                 fund=fund,
+                region=regions[decision.application_id],
                 priced_on=date(2028, 6, 12),
                 planned_total=Money(0, currency),
                 paid_total=Money(0, currency),

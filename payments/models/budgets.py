@@ -146,6 +146,13 @@ class AwardBudget(models.Model):
     fund = models.ForeignKey(
         Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="budgets"
     )
+    # The award's region, copied from its application when the budget is made (an
+    # application's region never changes once it is sent, not even when it is
+    # anonymised): the report by region adds the budgets up without joining every
+    # application.
+    region = models.CharField(
+        _("region"), max_length=30, choices=Region.choices, blank=True, editable=False
+    )
     priced_on = models.DateField(
         _("exchange rates of"), help_text=_("Lines in other currencies use the rates of this day.")
     )

@@ -434,3 +434,22 @@ def test_a_payment_beyond_the_budget_at_the_days_rate_takes_a_reason_on_the_page
     )
     assert disbursement.payment_override_reason == "Euro fell"
     assert "Euro fell" in client.get(page).content.decode()
+
+
+def test_the_report_by_region_adds_up_each_award_under_its_application_s_region(
+    funded, finance, django_assert_num_queries
+):
+    from payments.queries import finance_report
+
+    call, fund = funded
+    budgets = [
+        budget_for(call, fund, finance, region=region)
+        for region in ("africa", "africa", "europe", "")
+    ]
+
+    assert [budget.region for budget in budgets] == ["africa", "africa", "europe", ""]
+    with django_assert_num_queries(1):
+        rows = {row.key: row for row in finance_report("region")}
+    assert {key: row.awards for key, row in rows.items()} == {"africa": 2, "europe": 1, "": 1}
+    assert rows["africa"].budgeted == budgets[0].planned_total + budgets[1].planned_total
+    assert rows["europe"].label == "Europe (with Central Asia)" and rows[""].label == "—"
