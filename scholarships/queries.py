@@ -70,16 +70,11 @@ def visible_call(user, slug):
 
 def open_calls(now=None):
     now = now or timezone.now()
-    return Call.objects.select_related("conference").filter(
-        status=CallStatus.PUBLISHED, opens_at__lte=now, closes_at__gt=now
-    )
+    return published_calls().filter(opens_at__lte=now, closes_at__gt=now)
 
 
 def upcoming_calls(now=None):
-    now = now or timezone.now()
-    return Call.objects.select_related("conference").filter(
-        status=CallStatus.PUBLISHED, opens_at__gt=now
-    )
+    return published_calls().filter(opens_at__gt=now or timezone.now())
 
 
 def applications_of(user):
