@@ -52,7 +52,7 @@ def allocation_left(fund, call_id, *, excluding=None):
         currency,
         _("The allocation"),
     )
-    budgets = AwardBudget.objects.filter(fund=fund, decision__application__call_id=call_id)
+    budgets = AwardBudget.objects.filter(fund=fund, call_id=call_id)
     if excluding is not None:
         budgets = budgets.exclude(pk=excluding.pk)
     committed = in_currency(
@@ -128,6 +128,7 @@ def create_budget(
         budget = AwardBudget(
             decision=decision,
             fund=fund,
+            call=call,
             region=application.region,
             priced_on=priced_on,
             accommodation_provided=accommodation_provided,

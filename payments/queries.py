@@ -3,13 +3,13 @@ two currencies."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
 from .enums import RESERVED, SPENT
 from .errors import PaymentError
-from .models import AwardBudget, Disbursement, Fund, FundAllocation
+from .models import AwardBudget, BudgetTotal, Disbursement, Fund, FundAllocation
 from .money import round_money
 
 
@@ -146,11 +146,7 @@ def fund_balance(fund):
     return fund_balances([fund])[0]
 
 
-REPORT_GROUPS = {
-    "fund": "fund_id",
-    "call": "decision__application__call_id",
-    "region": "region",  # the award's, copied onto its budget
-}
+REPORT_GROUPS = {"fund": "fund_id", "call": "call_id", "region": "region"}
 
 
 @dataclass(frozen=True)
@@ -179,7 +175,8 @@ class ReportRow:
 def finance_report(group):
     """Budgeted, committed and paid per fund, call or region (`group`), one row per group
     and currency: a call paid from a USD fund and a EUR fund has two rows, never a sum.
-    Three queries at most, whatever the number of budgets."""
+    Three queries at most; it adds up the BudgetTotal of each fund, call and region, not
+    the budgets, so its cost does not grow with the number of awards."""
     from conferences.enums import Region
     from scholarships.models import Call
 
@@ -187,15 +184,13 @@ def finance_report(group):
     # Grouped by each total's own currency column: a budget whose totals disagree in
     # currency is an error, and a call paid from a USD and a EUR fund has two rows.
     rows = (
-        AwardBudget.objects.order_by()
-        .values_list(
-            key, "planned_total_currency", "committed_total_currency", "paid_total_currency"
-        )
+        BudgetTotal.objects.order_by()
+        .values_list(key, "planned_currency", "committed_currency", "paid_currency")
         .annotate(
-            awards=Count("pk"),
-            budgeted=Sum("planned_total"),
-            committed=Sum("committed_total"),
-            paid=Sum("paid_total"),
+            awards=Sum("awards"),
+            budgeted=Sum("planned"),
+            committed=Sum("committed"),
+            paid=Sum("paid"),
         )
     )
     totals = {}

@@ -20,6 +20,7 @@ def seed():
     from djmoney.money import Money
 
     from accounts.models import User
+    from payments.ledger import add_up_budgets
     from payments.models import AwardBudget, BudgetLine, Disbursement, LedgerEntry
     from scholarships.enums import ApplicationStatus, Coverage, Outcome, Reply
     from scholarships.models import Application, Decision
@@ -72,6 +73,7 @@ def seed():
             AwardBudget(
                 decision=decision,
                 fund=fund,
+                call=call,
                 region=decision.application.region,
                 priced_on=date(2028, 6, 1),
                 planned_total=Money("2400.00", code),
@@ -131,6 +133,7 @@ def seed():
     BudgetLine.objects.bulk_create(lines)
     Disbursement.objects.bulk_create(disbursements)
     LedgerEntry.objects.bulk_create(entries)
+    add_up_budgets()  # the finance reports read the totals that the services would keep
 
 
 def timed(label, action, repeat=5):

@@ -460,6 +460,7 @@ def make_awards(call, rng, coordinator, finance, approver):
     from djmoney.money import Money
 
     from payments.enums import DisbursementStatus, LineKind, PaymentMethod
+    from payments.ledger import add_up_budgets
     from payments.models import AwardBudget, BudgetLine, Disbursement, Fund, FundAllocation
     from scholarships.enums import ApplicationStatus, Coverage, Outcome, Reply, SupportKind
     from scholarships.models import Application, Decision
@@ -513,6 +514,7 @@ def make_awards(call, rng, coordinator, finance, approver):
             AwardBudget(
                 decision=decision,
                 fund=fund,
+                call=call,
                 region=regions[decision.application_id],
                 priced_on=date(2028, 6, 12),
                 planned_total=Money(0, currency),
@@ -586,6 +588,7 @@ def make_awards(call, rng, coordinator, finance, approver):
     AwardBudget.objects.bulk_update(
         budgets, ["planned_total", "committed_total", "paid_total"], batch_size=2000
     )
+    add_up_budgets()  # the finance reports read the totals that the services would keep
     return [
         decision.application.applicant
         for decision in Decision.objects.filter(pk__in=[d.pk for d in decisions])

@@ -1,4 +1,4 @@
-from .budgets import AirfareEstimate, AwardBudget, BudgetLine, TravelPolicy
+from .budgets import AirfareEstimate, AwardBudget, BudgetLine, BudgetTotal, TravelPolicy
 from .disbursements import Disbursement, LedgerEntry, receipt_path
 from .funds import MONEY, RATE, ExchangeRate, Fund, FundAllocation, PerDiemRate
 
@@ -8,6 +8,7 @@ __all__ = [
     "AirfareEstimate",
     "AwardBudget",
     "BudgetLine",
+    "BudgetTotal",
     "Disbursement",
     "ExchangeRate",
     "Fund",

@@ -146,10 +146,12 @@ class AwardBudget(models.Model):
     fund = models.ForeignKey(
         Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="budgets"
     )
-    # The award's region, copied from its application when the budget is made (an
-    # application's region never changes once it is sent, not even when it is
-    # anonymised): the report by region adds the budgets up without joining every
-    # application.
+    # The award's call and region, copied from its application when the budget is made
+    # (neither changes once an application is sent, not even when it is anonymised):
+    # they name the BudgetTotal that adds this budget up with the others.
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
     region = models.CharField(
         _("region"), max_length=30, choices=Region.choices, blank=True, editable=False
     )
@@ -276,3 +278,38 @@ class BudgetLine(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.amount}"
+
+
+class BudgetTotal(models.Model):
+    """The award budgets of one fund, call and region added up: how many, and their
+    planned, committed and paid totals, in the fund's currency.
+
+    Kept by `payments.ledger.set_totals` in the transaction that changes a budget's own
+    totals, under its fund's row lock, so that the finance reports read a few rows
+    whatever the number of awards; `payments.ledger.check_ledger` adds the budgets up
+    again and reports any difference.
+    """
+
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="+"
+    )
+    call = models.ForeignKey(
+        Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.CharField(_("region"), max_length=30, choices=Region.choices, blank=True)
+    awards = models.PositiveIntegerField(_("awards"), default=0)
+    planned = MoneyField(_("planned"), **MONEY, default_currency="USD")
+    committed = MoneyField(_("committed"), **MONEY, default_currency="USD")
+    paid = MoneyField(_("paid"), **MONEY, default_currency="USD")
+
+    class Meta:
+        verbose_name = _("budget total")
+        verbose_name_plural = _("budget totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "call", "region"], name="budget_total_one_per_group"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fund_id}/{self.call_id}/{self.region or '-'}: {self.planned}"

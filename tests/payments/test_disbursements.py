@@ -21,8 +21,8 @@ from payments.disbursements import (
 )
 from payments.enums import DisbursementStatus, LedgerKind
 from payments.errors import PaymentError
-from payments.ledger import check_ledger
-from payments.models import AwardBudget, Disbursement, LedgerEntry
+from payments.ledger import add_up_budgets, check_ledger
+from payments.models import AwardBudget, BudgetTotal, Disbursement, LedgerEntry
 from payments.queries import fund_balance
 from tests.factories import CallFactory, UserFactory
 from tests.helpers import race
@@ -330,10 +330,63 @@ def test_check_ledger_finds_a_tampered_total(budget):
         problems = check_ledger()
         raise Rollback
 
+    group = f"Fund {budget.fund_id}, call {budget.call_id}, region {budget.region}"
     assert problems == [
         f"Budget {budget.pk}: committed 700.00 USD is wrong.",
+        f"{group}: the budgets do not add up to their total (awards, planned, committed, paid).",
         f"Fund {budget.fund_id}: the ledger's committed is 750.00 USD, the budgets' 700.00 USD.",
     ]
+
+
+def test_check_ledger_finds_budgets_whose_total_is_missing_or_changed(budget):
+    class Rollback(Exception):
+        pass
+
+    group = f"Fund {budget.fund_id}, call {budget.call_id}, region {budget.region}"
+    with pytest.raises(Rollback), transaction.atomic():
+        BudgetTotal.objects.update(awards=2)
+        counted_twice = check_ledger()
+        BudgetTotal.objects.all().delete()
+        missing = check_ledger()
+        raise Rollback
+
+    assert counted_twice == [
+        f"{group}: the budgets do not add up to their total (awards, planned, committed, paid)."
+    ]
+    assert missing == [f"{group}: budgets without a total."]
+
+
+def test_the_budget_totals_follow_each_budget_and_add_up_budgets_makes_them_anew(budget, people):
+    asks, approves = people
+    second = make_budget(budget.fund, budget.call, asks)
+    disbursement = request(second, asks)
+    approve_disbursement(disbursement, by=approves)
+    pay_disbursement(disbursement, by=asks, paid_on=PAID_ON, method="mobile_money")
+    close_budget(second, reason="no_show", by=asks)
+
+    def totals():
+        return list(
+            BudgetTotal.objects.values_list(
+                "fund", "call", "region", "awards", "planned", "committed", "paid", "paid_currency"
+            )
+        )
+
+    kept = totals()
+    add_up_budgets()
+
+    assert kept == [
+        (
+            budget.fund_id,
+            budget.call_id,
+            budget.region,
+            2,
+            Decimal("1500.00"),
+            Decimal("1050.00"),  # 750 open, 300 paid of the closed budget's 750
+            Decimal("300.00"),
+            "USD",
+        )
+    ]
+    assert totals() == kept
 
 
 def needs_postgresql():
