@@ -3,6 +3,7 @@
 import hashlib
 import json
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -443,6 +444,9 @@ def _assign_reviewers(call, *, by):
         )
     )
     members = list(call.panel.select_related("reviewer").prefetch_related("conflicts"))
+    own = defaultdict(set)  # a reviewer's own applications, by their account
+    for application in applications:
+        own[application.applicant_id].add(str(application.pk))
     papers = [
         Paper(
             key=str(application.pk),
@@ -461,7 +465,7 @@ def _assign_reviewers(call, *, by):
             organisation=member.organisation,
             # Declared conflicts, and the reviewer's own application.
             conflicts=frozenset(str(c.application_id) for c in member.conflicts.all())
-            | {str(a.pk) for a in applications if a.applicant_id == member.reviewer_id},
+            | own[member.reviewer_id],
             floor=member.min_reviews,
             cap=member.max_reviews,
         )
