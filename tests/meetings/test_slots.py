@@ -1,8 +1,18 @@
 """The slot finder, without a database: daylight saving, narrower hours, clashes."""
 
 from datetime import UTC, datetime, time, timedelta
+from itertools import pairwise
 
-from meetings.slots import Participant, grid_starts, local_times, pain_minutes, rank_slots
+from meetings.slots import (
+    Participant,
+    grid_starts,
+    local_times,
+    pain_minutes,
+    rank_slots,
+    utc_offset,
+    utc_offsets,
+    zone_named,
+)
 
 HOUR = timedelta(hours=1)
 
@@ -177,3 +187,28 @@ def test_five_hundred_people_in_a_few_zones_rank_as_their_zones_do():
 
     assert [c.start for c in best_few] == [c.start for c in best_many]
     assert best_many[0].inside == 500
+
+
+def test_utc_offsets_agree_with_converting_every_moment_across_clock_changes():
+    # 45 days around each change, on a 15-minute grid, with the meeting's ends too:
+    # New York and Berlin in March, Lord Howe's half-hour change in April, Casablanca's
+    # two changes around Ramadan, and zones that never change.
+    windows = {
+        "America/New_York": datetime(2027, 3, 7, tzinfo=UTC),
+        "Europe/Berlin": datetime(2027, 3, 22, tzinfo=UTC),
+        "Australia/Lord_Howe": datetime(2027, 3, 30, tzinfo=UTC),
+        "Africa/Casablanca": datetime(2027, 1, 30, tzinfo=UTC),
+        "Asia/Kathmandu": datetime(2027, 3, 22, tzinfo=UTC),
+        "UTC": datetime(2027, 3, 22, tzinfo=UTC),
+    }
+    for name, first in windows.items():
+        zone = zone_named(name)
+        starts = [int((first + timedelta(minutes=15 * n)).timestamp()) for n in range(96 * 45)]
+        moments = sorted({*starts, *(start + 5400 for start in starts)})
+
+        offsets = utc_offsets(moments, zone)
+
+        assert offsets == {moment: utc_offset(moment, zone) for moment in moments}, name
+        changes = sum(1 for a, b in pairwise(moments) if offsets[a] != offsets[b])
+        assert changes == {"Africa/Casablanca": 2, "Asia/Kathmandu": 0, "UTC": 0}.get(name, 1)
+    assert utc_offsets([], zone_named("UTC")) == {}
