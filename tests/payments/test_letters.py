@@ -531,3 +531,12 @@ def test_an_anonymised_award_has_no_letter_and_leaves_the_calls_sheet(client, aw
     sheet = client.get(reverse("payments:per-diem-sheet", kwargs={"slug": awardee.call.slug}))
     assert sheet.status_code == 200
     assert "Аня" in text_of(sheet.content)
+
+
+def test_reportlab_draws_with_its_c_accelerators():
+    # Without the rl_accel package reportlab falls back to its pure-Python functions,
+    # silently, and the letters come 10-35 % slower (README, Dependencies).
+    from reportlab.lib import rl_accel
+
+    for name in ("fp_str", "asciiBase85Encode", "instanceStringWidthTTF", "escapePDF"):
+        assert getattr(rl_accel, name) is rl_accel._c_funcs[name], name
