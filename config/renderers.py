@@ -11,17 +11,26 @@ A project overriding one of the templates named here must drop it from PYTHON_RE
 or the override would be ignored (a test checks that each is still Django's own).
 """
 
+import html
+
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+
+def escaped(value):
+    """As django.utils.html.conditional_escape, as a plain string: the value's own
+    `__html__()` if it is safe, else its text escaped (what `escape` gives) without
+    `escape`'s lazy-string wrapper, which a page of choices would call a hundred times."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 def attributes(attrs):
     """As django/forms/attrs.html: ` name="value"` in order, a bare ` name` for True,
     nothing for False."""
     return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -31,30 +40,74 @@ def render_input(context):
     """As django/forms/widgets/input.html, which every input type includes."""
     widget = context["widget"]
     value = widget["value"]
-    shown = "" if value is None else f' value="{conditional_escape(value)}"'
+    shown = "" if value is None else f' value="{escaped(value)}"'
     return (
-        f'<input type="{conditional_escape(widget["type"])}" '
-        f'name="{conditional_escape(widget["name"])}"{shown}{attributes(widget["attrs"])}>'
+        f'<input type="{escaped(widget["type"])}" '
+        f'name="{escaped(widget["name"])}"{shown}{attributes(widget["attrs"])}>'
     )
 
 
 def render_textarea(context):
     """As django/forms/widgets/textarea.html."""
     widget = context["widget"]
-    value = conditional_escape(widget["value"]) if widget["value"] else ""
+    value = escaped(widget["value"]) if widget["value"] else ""
     return (
-        f'<textarea name="{conditional_escape(widget["name"])}"'
+        f'<textarea name="{escaped(widget["name"])}"'
         f"{attributes(widget['attrs'])}>\n{value}</textarea>"
     )
 
 
 def render_label(context):
     """As django/forms/label.html (a label, or a legend: `tag`)."""
-    label = conditional_escape(context["label"])
+    label = escaped(context["label"])
     if not context["use_tag"]:
         return label
-    tag = conditional_escape(context["tag"])
+    tag = escaped(context["tag"])
     return f"<{tag}{attributes(context['attrs'])}>{label}</{tag}>"
+
+
+def render_fields(form):
+    """As `{% include "form_snippet.html" %}` did, from its template: the form's errors,
+    its hidden fields, then each visible field in a `div.field` with its label (a legend
+    for a group of choices), help text, errors and widget. The widgets and errors are
+    rendered as usual, through the form's renderer; only the layout around them is
+    written here, without a template render per field."""
+    parts = []
+    errors = form.non_field_errors()
+    if errors:
+        parts.append(f'<div class="errors" role="alert">{errors}</div>')
+    parts.append("\n")
+    parts += [str(field) for field in form.hidden_fields()]
+    parts.append("\n")
+    for field in form.visible_fields():
+        errors = field.errors
+        fieldset = field.use_fieldset
+        auto_id = escaped(field.auto_id)
+        help_text = field.help_text
+        parts.append(
+            f'\n  <div class="field{" has-error" if errors else ""}">\n    '
+            + (
+                f"<fieldset><legend>{escaped(field.label)}</legend>"
+                if fieldset
+                else field.label_tag()
+            )
+            + "\n    "
+            + (
+                f'<p class="help" id="{auto_id}_helptext">{escaped(help_text)}</p>'
+                if help_text
+                else ""
+            )
+            + "\n    "
+            + (
+                f'<div class="errors" id="{auto_id}_error" role="alert">{errors}</div>'
+                if errors
+                else ""
+            )
+            + f"\n    {field}\n    "
+            + ("</fieldset>" if fieldset else "")
+            + "\n  </div>\n"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped or safe
 
 
 INPUT_TYPES = [

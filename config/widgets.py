@@ -10,13 +10,13 @@ from functools import lru_cache
 from django import forms
 from django.db.models import BLANK_CHOICE_DASH
 from django.forms.utils import flatatt
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
-from .renderers import attributes
+from .renderers import attributes, escaped
 
 
 class QuickSelect(forms.Select):
@@ -83,7 +83,7 @@ class QuickChoicesMixin:
             return super().render(name, value, attrs, renderer)  # option groups
         attrs = self.build_attrs(self.attrs, attrs)
         values = self.format_value(value)
-        name = escape(name)
+        name = escaped(name)
         options, has_selected = [], False
         for index, (option_value, label) in enumerate(self.choices):
             option_value = "" if option_value is None else option_value
@@ -94,11 +94,11 @@ class QuickChoicesMixin:
             option_attrs = {**attrs, "checked": True} if selected else attrs
             if attrs.get("id"):
                 option_attrs = {**option_attrs, "id": f"{attrs['id']}_{index}"}
-            label_for = f' for="{escape(option_attrs["id"])}"' if option_attrs.get("id") else ""
+            label_for = f' for="{escaped(option_attrs["id"])}"' if option_attrs.get("id") else ""
             options.append(
                 f'<div>\n    <label{label_for}><input type="{self.input_type}" name="{name}"'
-                f' value="{escape(option_value)}"{attributes(option_attrs)}>'
-                f" {conditional_escape(label)}</label></div>"
+                f' value="{escaped(option_value)}"{attributes(option_attrs)}>'
+                f" {escaped(label)}</label></div>"
             )
         outer = {key: attrs[key] for key in ("id", "class") if attrs.get(key)}
         return mark_safe(f"<div{attributes(outer)}>{''.join(options)}\n</div>")  # noqa: S308 - every part escaped above

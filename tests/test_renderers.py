@@ -5,11 +5,16 @@ import datetime
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from config.renderers import PYTHON_RENDERERS, FormRenderer
+from config.widgets import QuickRadioSelect
+from scholarships.forms import AboutForm
 
 DJANGO = DjangoTemplates()
 OURS = FormRenderer()
@@ -103,3 +108,73 @@ def test_each_template_built_in_python_is_still_djangos_own(template_name):
 def test_forms_render_with_the_python_renderer_by_default(settings):
     assert settings.FORM_RENDERER == "config.renderers.FormRenderer"
     assert isinstance(get_default_renderer(), FormRenderer)
+
+
+# templates/form_snippet.html as it was, a template, before config.renderers.render_fields
+# wrote the same markup in Python.
+FORM_SNIPPET = """{% load i18n %}{% if form.non_field_errors %}<div class="errors" role="alert">{{ form.non_field_errors }}</div>{% endif %}
+{% for field in form.hidden_fields %}{{ field }}{% endfor %}
+{% for field in form.visible_fields %}
+  <div class="field{% if field.errors %} has-error{% endif %}">
+    {% if field.use_fieldset %}<fieldset><legend>{{ field.label }}</legend>{% else %}{{ field.label_tag }}{% endif %}
+    {% if field.help_text %}<p class="help" id="{{ field.auto_id }}_helptext">{{ field.help_text }}</p>{% endif %}
+    {% if field.errors %}<div class="errors" id="{{ field.auto_id }}_error" role="alert">{{ field.errors }}</div>{% endif %}
+    {{ field }}
+    {% if field.use_fieldset %}</fieldset>{% endif %}
+  </div>
+{% endfor %}
+"""  # noqa: E501 - the template's own lines
+
+
+class EveryPart(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    step = forms.CharField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=TRICKY, help_text=TRICKY, max_length=5)
+    gender = forms.ChoiceField(
+        label=lazy_text,
+        choices=[("a", "A"), ("b", TRICKY)],
+        widget=QuickRadioSelect,
+        help_text=mark_safe("<em>safe</em> help"),  # noqa: S308 - a test value
+    )
+    languages = forms.MultipleChoiceField(
+        label="Languages", choices=[("en", "English"), ("fr", "Français")], required=False
+    )
+    letter = forms.FileField(required=False, help_text=gettext_lazy("City"))
+    why = forms.CharField(widget=forms.Textarea, required=False)
+    agree = forms.BooleanField(label="I agree")
+
+    def clean(self):
+        if self.cleaned_data.get("name") == "no":
+            raise forms.ValidationError(["Not this name.", TRICKY])
+        return self.cleaned_data
+
+
+FORMS = {
+    "unbound": lambda: EveryPart(),
+    "bound with field errors": lambda: EveryPart({"name": "far too long", "gender": "x"}),
+    "bound with form errors": lambda: EveryPart(
+        {"token": "t", "name": "no", "gender": "a", "agree": "on"}
+    ),
+    "valid": lambda: EveryPart({"token": "t", "name": "Ana", "gender": "b", "agree": "on"}),
+    "without ids": lambda: EveryPart({"name": "far too long"}, auto_id=False),
+    "with a prefix": lambda: EveryPart(prefix="about"),
+    "hidden fields only": lambda: forms.Form(),
+    "the wizard's About step": lambda: AboutForm({"about-gender": "x"}, prefix="about", call=None),
+}
+
+
+@pytest.mark.parametrize("make_form", FORMS.values(), ids=FORMS.keys())
+@pytest.mark.parametrize("language", ["en", "ru", "zh-hans"])
+def test_form_snippet_renders_as_its_template_did(make_form, language):
+    form = make_form()
+    with translation.override(language):
+        expected = Template(FORM_SNIPPET).render(Context({"form": form}))
+        assert render_to_string("form_snippet.html", {"form": form}) == expected
+
+
+def test_form_snippet_cases_show_every_part():
+    shown = Template(FORM_SNIPPET).render(Context({"form": FORMS["bound with form errors"]()}))
+    for part in ('<div class="errors" role="alert">', 'type="hidden"', "<legend>", "_helptext"):
+        assert part in shown, part
+    shown = Template(FORM_SNIPPET).render(Context({"form": FORMS["bound with field errors"]()}))
+    assert "has-error" in shown and "_error" in shown
