@@ -3,13 +3,13 @@ two currencies."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
 from .enums import RESERVED, SPENT
 from .errors import PaymentError
-from .models import AwardBudget, BudgetTotal, Disbursement, Fund, FundAllocation
+from .models import BudgetTotal, Disbursement, Fund, FundAllocation
 from .money import round_money
 
 
@@ -111,34 +111,41 @@ def _in_fund_currency(sums, fund):
 
 def fund_balances(funds=None):
     """A FundBalance for each fund (all funds by default), in four queries whatever their
-    number. Sums are per fund *and currency*: money in another currency than its fund's
-    (which the services refuse) is an error here, not a sum."""
+    number and their awards': what the budgets commit, plan and paid is read from their
+    BudgetTotal rows (each budget's paid total is what its paid and reconciled
+    disbursements add up to: `check_ledger`), and only the disbursements approved and
+    not yet paid are added up one by one. Sums are per fund *and currency*: money in
+    another currency than its fund's (which the services refuse) is an error here, not
+    a sum."""
     funds = list(Fund.objects.all() if funds is None else funds)
     allocated = _sums(FundAllocation.objects.filter(fund__in=funds), "fund_id", "amount")
-    committed, budgeted = _sums_of(
-        AwardBudget.objects.filter(fund__in=funds),
+    committed, budgeted, paid = _sums_of(
+        BudgetTotal.objects.filter(fund__in=funds),
         "fund_id",
-        committed=("committed_total", None),
-        budgeted=("planned_total", None),
+        committed=("committed", None),
+        budgeted=("planned", None),
+        paid=("paid", None),
     )
-    paid, reserved = _sums_of(
-        Disbursement.objects.filter(fund__in=funds),
+    approved = _sums(
+        Disbursement.objects.filter(fund__in=funds, status__in=RESERVED - SPENT),
         "fund_id",
-        paid=("amount_in_fund", Q(status__in=SPENT)),
-        reserved=("amount_in_fund", Q(status__in=RESERVED)),
+        "amount_in_fund",
     )
-    return [
-        FundBalance(
-            fund=fund,
-            amount=fund.amount,
-            allocated=_in_fund_currency(allocated, fund),
-            committed=_in_fund_currency(committed, fund),
-            paid=_in_fund_currency(paid, fund),
-            reserved=_in_fund_currency(reserved, fund),
-            budgeted=_in_fund_currency(budgeted, fund),
+    balances = []
+    for fund in funds:
+        fund_paid = _in_fund_currency(paid, fund)
+        balances.append(
+            FundBalance(
+                fund=fund,
+                amount=fund.amount,
+                allocated=_in_fund_currency(allocated, fund),
+                committed=_in_fund_currency(committed, fund),
+                paid=fund_paid,
+                reserved=fund_paid + _in_fund_currency(approved, fund),
+                budgeted=_in_fund_currency(budgeted, fund),
+            )
         )
-        for fund in funds
-    ]
+    return balances
 
 
 def fund_balance(fund):

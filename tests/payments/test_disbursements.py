@@ -23,7 +23,7 @@ from payments.enums import DisbursementStatus, LedgerKind
 from payments.errors import PaymentError
 from payments.ledger import add_up_budgets, check_ledger
 from payments.models import AwardBudget, BudgetTotal, Disbursement, LedgerEntry
-from payments.queries import fund_balance
+from payments.queries import fund_balance, fund_balances
 from tests.factories import CallFactory, UserFactory
 from tests.helpers import race
 from tests.payments.factories import (
@@ -335,6 +335,8 @@ def test_check_ledger_finds_a_tampered_total(budget):
         f"Budget {budget.pk}: committed 700.00 USD is wrong.",
         f"{group}: the budgets do not add up to their total (awards, planned, committed, paid).",
         f"Fund {budget.fund_id}: the ledger's committed is 750.00 USD, the budgets' 700.00 USD.",
+        # The balance reads the fund's BudgetTotal, which the tampering did not change.
+        f"Fund {budget.fund_id}: the balance's committed disagrees.",
     ]
 
 
@@ -353,7 +355,10 @@ def test_check_ledger_finds_budgets_whose_total_is_missing_or_changed(budget):
     assert counted_twice == [
         f"{group}: the budgets do not add up to their total (awards, planned, committed, paid)."
     ]
-    assert missing == [f"{group}: budgets without a total."]
+    assert missing == [
+        f"{group}: budgets without a total.",
+        f"Fund {budget.fund_id}: the balance's committed disagrees.",
+    ]
 
 
 def test_the_budget_totals_follow_each_budget_and_add_up_budgets_makes_them_anew(budget, people):
@@ -506,7 +511,6 @@ def test_every_pair_of_states_follows_the_transitions(budget, people, start, to)
 def test_money_in_two_currencies_is_never_added(budget):
     from payments.ledger import in_currency, set_totals
     from payments.money import totals_by_currency
-    from payments.queries import fund_balances
 
     with pytest.raises(PaymentError, match="in EUR, not only in the fund's USD"):
         in_currency({"USD": Money("1", "USD"), "EUR": Money("1", "EUR")}, "USD", "The award")
@@ -516,9 +520,11 @@ def test_money_in_two_currencies_is_never_added(budget):
     class Rollback(Exception):
         pass
 
-    # A budget whose totals were written in another currency, by SQL: a sum would hide it.
+    # A budget and its fund's total written in another currency, by SQL: a sum would
+    # hide it.
     with pytest.raises(Rollback), transaction.atomic():
         AwardBudget.objects.filter(pk=budget.pk).update(committed_total_currency="EUR")
+        BudgetTotal.objects.update(committed_currency="EUR")
         assert totals_by_currency(AwardBudget.objects.all(), "committed_total") == {
             "EUR": Money("750.00", "EUR")
         }
@@ -718,3 +724,27 @@ def test_a_total_in_another_currency_is_refused_with_a_translated_message(
     assert "The award" in asked
     assert str(refused.value) == "««The award» has amounts in EUR, not only in the fund's USD.»"
     Disbursement.objects.filter(pk=paid.pk).update(amount_in_fund_currency="USD")
+
+
+def test_a_fund_balance_adds_up_paid_approved_and_requested_money_in_four_queries(
+    budget, people, django_assert_num_queries
+):
+    asks, approves = people
+    paid = request(budget, asks, amount="100.00")
+    approve_disbursement(paid, by=approves)
+    pay_disbursement(paid, by=asks, paid_on=PAID_ON, method="mobile_money")
+    approve_disbursement(request(budget, asks, amount="200.00"), by=approves)
+    request(budget, asks, amount="300.00")  # requested: holds nothing yet
+    for _ in range(3):
+        make_budget(budget.fund, budget.call, asks)
+
+    with django_assert_num_queries(4):  # the funds, their allocations, totals and approvals
+        [balance] = fund_balances()
+
+    assert (balance.committed, balance.budgeted, balance.paid, balance.reserved) == (
+        Money("3000.00", "USD"),  # four budgets of 750
+        Money("3000.00", "USD"),
+        Money("100.00", "USD"),
+        Money("300.00", "USD"),  # paid, and approved to pay
+    )
+    assert balance.available == Money("9700.00", "USD")

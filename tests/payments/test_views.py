@@ -286,14 +286,14 @@ def many(rows, finance):
 
 # session, user, device and the page's own queries: the same at 10 rows and at 200.
 PAGES = [
-    # funds, allocations, budgets, disbursements (balances); allocations with calls;
-    # the queue's two counts
+    # funds, allocations, budget totals, approved disbursements (balances); allocations
+    # with calls; the queue's two counts
     ("finance-dashboard", {}, 9),
     # the call, its awards with their budgets and funds; the funds for the form
     ("call-budgets", {"slug": "many"}, 6),
     # the page's count and rows
     ("disbursement-queue", {}, 5),
-    # budgets grouped; allocations grouped; the names
+    # budget totals grouped; allocations grouped; the names
     ("finance-report", {"group": "call"}, 6),
 ]
 
