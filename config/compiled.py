@@ -2,6 +2,7 @@
 
 import copy
 import uuid
+import weakref
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
@@ -33,6 +34,7 @@ class CompiledQuery:
         self.build = build
         self.fields = fields
         self.compiled = {}  # per database alias: (model, compiler, sql, params, positions)
+        self.converters = weakref.WeakKeyDictionary()  # per connection (a thread's)
 
     def all(self, using=DEFAULT_DB_ALIAS, **values):
         if using not in self.compiled:
@@ -45,6 +47,14 @@ class CompiledQuery:
         run = copy.copy(compiler)
         run.connection = connection
         run.as_sql = lambda *args, **kwargs: (sql, params)
+        # The columns' converters (decrypting, money, the backend's) are the same on every
+        # run: worked out once per connection (they may use its operations) instead of
+        # once per run, 0.1 ms for an application's 78 columns.
+        converters = self.converters.get(connection)
+        if converters is None:
+            columns = [column for column, *_rest in compiler.select[: compiler.col_count]]
+            converters = self.converters[connection] = run.get_converters(columns)
+        run.get_converters = lambda expressions: converters
         return list(QuerySet(model, query=Compiled(run), using=using))
 
     def first(self, using=DEFAULT_DB_ALIAS, **values):

@@ -78,6 +78,32 @@ def test_a_compiled_query_compiles_once_and_answers_for_each_run_s_values(monkey
     assert compiled == []
 
 
+def test_a_compiled_query_works_out_its_converters_once_per_connection(monkeypatch):
+    # An application's answers are encrypted: their converter decrypts them.
+    first, second = (
+        ApplicationFactory(is_draft=True, motivation={"1": f"Why I apply, {number}"})
+        for number in (1, 2)
+    )
+    query = CompiledQuery(
+        lambda public_id: Application.objects.filter(public_id=public_id), public_id=PUBLIC_ID
+    )
+    worked_out = []
+    original = SQLCompiler.get_converters
+    monkeypatch.setattr(
+        SQLCompiler,
+        "get_converters",
+        lambda self, expressions: worked_out.append(self) or original(self, expressions),
+    )
+
+    found = [query.first(public_id=application.public_id) for application in (first, second)]
+
+    assert len(worked_out) == 1
+    assert [application.motivation for application in found] == [
+        {"1": "Why I apply, 1"},
+        {"1": "Why I apply, 2"},
+    ]
+
+
 def test_another_person_s_application_or_an_unknown_one_is_not_found():
     application = ApplicationFactory(is_draft=True)
     other = ApplicationFactory(is_draft=True)
