@@ -1,8 +1,8 @@
 """Querysets compiled to SQL once a process, for the few reads every request makes."""
 
 import copy
+import threading
 import uuid
-import weakref
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
@@ -34,7 +34,8 @@ class CompiledQuery:
         self.build = build
         self.fields = fields
         self.compiled = {}  # per database alias: (model, compiler, sql, params, positions)
-        self.converters = weakref.WeakKeyDictionary()  # per connection (a thread's)
+        # Per thread, as its connections: (connection, its converters) per database alias.
+        self.converters = threading.local()
 
     def all(self, using=DEFAULT_DB_ALIAS, **values):
         if using not in self.compiled:
@@ -50,10 +51,12 @@ class CompiledQuery:
         # The columns' converters (decrypting, money, the backend's) are the same on every
         # run: worked out once per connection (they may use its operations) instead of
         # once per run, 0.1 ms for an application's 78 columns.
-        converters = self.converters.get(connection)
-        if converters is None:
+        cached = getattr(self.converters, using, None)
+        if cached is None or cached[0] is not connection:
             columns = [column for column, *_rest in compiler.select[: compiler.col_count]]
-            converters = self.converters[connection] = run.get_converters(columns)
+            cached = (connection, run.get_converters(columns))
+            setattr(self.converters, using, cached)
+        converters = cached[1]
         run.get_converters = lambda expressions: converters
         return list(QuerySet(model, query=Compiled(run), using=using))
 

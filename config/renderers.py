@@ -80,32 +80,24 @@ def render_fields(form):
     parts += [str(field) for field in form.hidden_fields()]
     parts.append("\n")
     for field in form.visible_fields():
-        errors = field.errors
-        fieldset = field.use_fieldset
-        auto_id = escaped(field.auto_id)
-        help_text = field.help_text
+        errors, fieldset, auto_id = field.errors, field.use_fieldset, escaped(field.auto_id)
+        label = (
+            f"<fieldset><legend>{escaped(field.label)}</legend>" if fieldset else field.label_tag()
+        )
+        help_text = (
+            f'<p class="help" id="{auto_id}_helptext">{escaped(field.help_text)}</p>'
+            if field.help_text
+            else ""
+        )
+        shown_errors = (
+            f'<div class="errors" id="{auto_id}_error" role="alert">{errors}</div>'
+            if errors
+            else ""
+        )
         parts.append(
-            f'\n  <div class="field{" has-error" if errors else ""}">\n    '
-            + (
-                f"<fieldset><legend>{escaped(field.label)}</legend>"
-                if fieldset
-                else field.label_tag()
-            )
-            + "\n    "
-            + (
-                f'<p class="help" id="{auto_id}_helptext">{escaped(help_text)}</p>'
-                if help_text
-                else ""
-            )
-            + "\n    "
-            + (
-                f'<div class="errors" id="{auto_id}_error" role="alert">{errors}</div>'
-                if errors
-                else ""
-            )
-            + f"\n    {field}\n    "
-            + ("</fieldset>" if fieldset else "")
-            + "\n  </div>\n"
+            f'\n  <div class="field{" has-error" if errors else ""}">'
+            f"\n    {label}\n    {help_text}\n    {shown_errors}\n    {field}"
+            f"\n    {'</fieldset>' if fieldset else ''}\n  </div>\n"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every part is escaped or safe
 

@@ -277,7 +277,7 @@ def set_budget_line(
         if committed > budget.committed_total:
             overridden = check_allocation_headroom(
                 budget.fund,
-                budget.decision.application.call_id,
+                budget.call_id,
                 committed,
                 override_reason=override_reason,
                 excluding=budget,

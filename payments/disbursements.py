@@ -89,8 +89,7 @@ def limits_exceeded(budget, fund, amount_in_fund, *, excluding=None):
         broken.append(
             _("the award has %(left)s left in its budget") % {"left": with_code(left_in_budget)}
         )
-        call_id = budget.decision.application.call_id
-        left_in_call = allocation_left(fund, call_id, excluding=budget) - held
+        left_in_call = allocation_left(fund, budget.call_id, excluding=budget) - held
         if amount_in_fund > left_in_call:
             broken.append(
                 _("the call has %(left)s left of its allocation from this fund")

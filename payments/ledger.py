@@ -34,8 +34,9 @@ def in_currency(totals, currency, what):
 
 def set_totals(budget, *, kind, actor, planned=None, paid=None, disbursement=None, data=None):
     """Save `budget`'s planned and paid totals (None: unchanged), work out what it now
-    commits, and write the ledger entry of the change. The caller holds the budget's
-    row lock and has saved whatever changed the totals. Returns the entry."""
+    commits, add the changes to its fund, call and region's BudgetTotal, and write the
+    ledger entry of the change. The caller holds the fund's and the budget's row locks
+    and has saved whatever changed the totals. Returns the entry."""
     currency = budget.currency
     for money in (planned, paid):
         if money is not None and currency_code(money.currency) != currency:
@@ -101,10 +102,9 @@ def add_to_total(budget, *, awards, planned, committed, paid):
 
 
 def add_up_budgets():
-    """Make every BudgetTotal anew from the budgets, under every fund's row lock: for
-    budgets written outside the services (the benchmarks' seeds, written in bulk), or to
-    mend totals that `check_ledger` found wrong, once the cause is known. (Migration
-    payments/0006 does the same with the models of its time.)"""
+    """Make every BudgetTotal anew from the budgets, under every fund's row lock, for
+    budgets written outside the services: the benchmarks' seeds, written in bulk.
+    (Migration payments/0006 does the same with the models of its time.)"""
     with transaction.atomic():
         list(Fund.objects.select_for_update().order_by("pk").values_list("pk"))
         groups = (
@@ -196,7 +196,10 @@ def check_ledger(funds=None):
         group = (budget.fund_id, budget.call_id, budget.region)
         count, *sums = added_up.get(group, (0, 0, 0, 0))
         amounts = (budget.planned_total, budget.committed_total, budget.paid_total)
-        added_up[group] = (count + 1, *(a + b for a, b in zip(sums, amounts, strict=True)))
+        added_up[group] = (
+            count + 1,
+            *(total + money.amount for total, money in zip(sums, amounts, strict=True)),
+        )
         for field in ("planned_total", "paid_total", "committed_total"):
             money = getattr(budget, field)
             if money.currency.code != currency:
@@ -220,10 +223,13 @@ def check_ledger(funds=None):
         totals = recorded[budget.fund_id]
         totals["committed"] = totals.get("committed", Money(0, currency)) + budget.committed_total
         totals["paid"] = totals.get("paid", Money(0, currency)) + budget.paid_total
+    currencies = {fund.pk: fund.amount.currency.code for fund in funds}
     for total in BudgetTotal.objects.filter(fund__in=fund_ids):
         group = (total.fund_id, total.call_id, total.region)
-        kept = (total.awards, total.planned, total.committed, total.paid)
-        if kept != added_up.pop(group, None):
+        sums = (total.planned, total.committed, total.paid)
+        kept = (total.awards, *(money.amount for money in sums))
+        in_fund_currency = {money.currency.code for money in sums} == {currencies[total.fund_id]}
+        if kept != added_up.pop(group, None) or not in_fund_currency:
             problems.append(
                 f"Fund {total.fund_id}, call {total.call_id}, region {total.region or '-'}: "
                 "the budgets do not add up to their total (awards, planned, committed, paid)."
@@ -234,7 +240,12 @@ def check_ledger(funds=None):
         )
     for (budget_id, currency), _total in {**lines, **spent}.items():
         problems.append(f"Budget {budget_id}: amounts in {currency}, not its fund's currency.")
-    for balance in fund_balances(funds):
+    try:
+        balances = fund_balances(funds)
+    except PaymentError as error:  # money in another currency than its fund's
+        problems.append(str(error))
+        balances = []
+    for balance in balances:
         fund = balance.fund
         currency = fund.amount.currency.code
         zero = Money(0, currency)

@@ -348,12 +348,18 @@ def test_check_ledger_finds_budgets_whose_total_is_missing_or_changed(budget):
     with pytest.raises(Rollback), transaction.atomic():
         BudgetTotal.objects.update(awards=2)
         counted_twice = check_ledger()
+        BudgetTotal.objects.update(awards=1, paid_currency="EUR")
+        in_euros = check_ledger()
         BudgetTotal.objects.all().delete()
         missing = check_ledger()
         raise Rollback
 
     assert counted_twice == [
         f"{group}: the budgets do not add up to their total (awards, planned, committed, paid)."
+    ]
+    assert in_euros == [
+        counted_twice[0],
+        f"Fund {budget.fund_id} has amounts in another currency than its own.",
     ]
     assert missing == [
         f"{group}: budgets without a total.",
