@@ -167,8 +167,6 @@ def check_ledger(funds=None):
     reported.
     A fixed number of queries, whatever the number of budgets.
     """
-    from .queries import fund_balances
-
     funds = list(Fund.objects.all() if funds is None else funds)
     fund_ids = [fund.pk for fund in funds]
     problems = []
@@ -180,19 +178,10 @@ def check_ledger(funds=None):
         "budget_id",
         "amount_in_fund",
     )
-    ledger = {}
-    for field, name in (("committed_change", "committed"), ("paid_change", "paid")):
-        for (fund_id, currency), total in _grouped(
-            LedgerEntry.objects.filter(fund__in=fund_ids), "fund_id", field
-        ).items():
-            if (fund_id, name) in ledger:
-                problems.append(f"Fund {fund_id}: ledger entries in more than one currency.")
-            ledger[(fund_id, name)] = round_money(total, currency)
-    recorded = defaultdict(dict)
+    recorded = defaultdict(dict)  # fund: {"committed": Money, "paid": Money}
     added_up = {}  # (fund, call, region): (awards, planned, committed, paid)
-    budgets = AwardBudget.objects.filter(fund__in=fund_ids).select_related("fund")
-    for budget in budgets:
-        currency = budget.currency
+    for budget in AwardBudget.objects.filter(fund__in=fund_ids).select_related("fund"):
+        problems += _budget_problems(budget, lines, spent)
         group = (budget.fund_id, budget.call_id, budget.region)
         count, *sums = added_up.get(group, (0, 0, 0, 0))
         amounts = (budget.planned_total, budget.committed_total, budget.paid_total)
@@ -200,31 +189,50 @@ def check_ledger(funds=None):
             count + 1,
             *(total + money.amount for total, money in zip(sums, amounts, strict=True)),
         )
-        for field in ("planned_total", "paid_total", "committed_total"):
-            money = getattr(budget, field)
-            if money.currency.code != currency:
-                problems.append(f"Budget {budget.pk}: {field} is in {money.currency.code}.")
-        planned = round_money(lines.pop((budget.pk, currency), 0), currency)
-        paid = round_money(spent.pop((budget.pk, currency), 0), currency)
-        if planned != budget.planned_total:
-            problems.append(
-                f"Budget {budget.pk}: lines add up to {with_code(planned)}, "
-                f"recorded {with_code(budget.planned_total)}."
-            )
-        if paid != budget.paid_total:
-            problems.append(
-                f"Budget {budget.pk}: disbursements paid {with_code(paid)}, "
-                f"recorded {with_code(budget.paid_total)}."
-            )
-        if budget.committed_total != budget.committed_for(planned, paid):
-            problems.append(
-                f"Budget {budget.pk}: committed {with_code(budget.committed_total)} is wrong."
-            )
-        totals = recorded[budget.fund_id]
-        totals["committed"] = totals.get("committed", Money(0, currency)) + budget.committed_total
-        totals["paid"] = totals.get("paid", Money(0, currency)) + budget.paid_total
+        totals, zero = recorded[budget.fund_id], budget.zero()
+        totals["committed"] = totals.get("committed", zero) + budget.committed_total
+        totals["paid"] = totals.get("paid", zero) + budget.paid_total
+    for (budget_id, currency), _total in {**lines, **spent}.items():
+        problems.append(f"Budget {budget_id}: amounts in {currency}, not its fund's currency.")
+    problems += _total_problems(funds, added_up)
+    problems += _fund_problems(funds, recorded)
+    return problems
+
+
+def _budget_problems(budget, lines, spent):
+    """`budget`'s totals against its lines and its spent disbursements (`lines` and
+    `spent`: {(budget, currency): sum}, from which its own sums are taken)."""
+    problems = []
+    currency = budget.currency
+    for field in ("planned_total", "paid_total", "committed_total"):
+        money = getattr(budget, field)
+        if money.currency.code != currency:
+            problems.append(f"Budget {budget.pk}: {field} is in {money.currency.code}.")
+    planned = round_money(lines.pop((budget.pk, currency), 0), currency)
+    paid = round_money(spent.pop((budget.pk, currency), 0), currency)
+    if planned != budget.planned_total:
+        problems.append(
+            f"Budget {budget.pk}: lines add up to {with_code(planned)}, "
+            f"recorded {with_code(budget.planned_total)}."
+        )
+    if paid != budget.paid_total:
+        problems.append(
+            f"Budget {budget.pk}: disbursements paid {with_code(paid)}, "
+            f"recorded {with_code(budget.paid_total)}."
+        )
+    if budget.committed_total != budget.committed_for(planned, paid):
+        problems.append(
+            f"Budget {budget.pk}: committed {with_code(budget.committed_total)} is wrong."
+        )
+    return problems
+
+
+def _total_problems(funds, added_up):
+    """Each BudgetTotal of `funds` against its budgets added up (`added_up`: {(fund, call,
+    region): (awards, planned, committed, paid)}), in its fund's currency."""
+    problems = []
     currencies = {fund.pk: fund.amount.currency.code for fund in funds}
-    for total in BudgetTotal.objects.filter(fund__in=fund_ids):
+    for total in BudgetTotal.objects.filter(fund__in=funds):
         group = (total.fund_id, total.call_id, total.region)
         sums = (total.planned, total.committed, total.paid)
         kept = (total.awards, *(money.amount for money in sums))
@@ -238,8 +246,23 @@ def check_ledger(funds=None):
         problems.append(
             f"Fund {fund_id}, call {call_id}, region {region or '-'}: budgets without a total."
         )
-    for (budget_id, currency), _total in {**lines, **spent}.items():
-        problems.append(f"Budget {budget_id}: amounts in {currency}, not its fund's currency.")
+    return problems
+
+
+def _fund_problems(funds, recorded):
+    """Each fund's ledger and balance against its budgets' committed and paid totals
+    (`recorded`: {fund: {"committed": Money, "paid": Money}})."""
+    from .queries import fund_balances
+
+    problems = []
+    ledger = {}
+    for field, name in (("committed_change", "committed"), ("paid_change", "paid")):
+        for (fund_id, currency), total in _grouped(
+            LedgerEntry.objects.filter(fund__in=funds), "fund_id", field
+        ).items():
+            if (fund_id, name) in ledger:
+                problems.append(f"Fund {fund_id}: ledger entries in more than one currency.")
+            ledger[(fund_id, name)] = round_money(total, currency)
     try:
         balances = fund_balances(funds)
     except PaymentError as error:  # money in another currency than its fund's
@@ -247,8 +270,7 @@ def check_ledger(funds=None):
         balances = []
     for balance in balances:
         fund = balance.fund
-        currency = fund.amount.currency.code
-        zero = Money(0, currency)
+        zero = Money(0, fund.amount.currency.code)
         totals = recorded.get(fund.pk, {})
         for name in ("committed", "paid"):
             booked = ledger.get((fund.pk, name), zero)
