@@ -8,7 +8,7 @@ their transactions, with the fund and budget rows locked.
 
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 from django.utils.translation import gettext as _
 from djmoney.money import Money
@@ -165,8 +165,20 @@ def check_ledger(funds=None):
     committed + free. Per fund, call and region: the BudgetTotal holds the number of its
     budgets and their totals added up. All in the fund's currency; anything in another is
     reported.
-    A fixed number of queries, whatever the number of budgets.
+    A fixed number of queries, whatever the number of budgets, read from one snapshot of
+    the database (on PostgreSQL, a REPEATABLE READ transaction unless the caller's
+    transaction is already open): money that moves during the check, a payment between
+    reading the budgets and their totals say, is not reported as a difference.
     """
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if snapshot:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return _problems(funds)
+
+
+def _problems(funds):
     funds = list(Fund.objects.all() if funds is None else funds)
     fund_ids = [fund.pk for fund in funds]
     problems = []

@@ -1,6 +1,7 @@
 """Disbursements: four eyes, paid once, never beyond the award or the fund without a
 recorded override, and every step in the ledger."""
 
+import threading
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -754,3 +755,41 @@ def test_a_fund_balance_adds_up_paid_approved_and_requested_money_in_four_querie
         Money("300.00", "USD"),  # paid, and approved to pay
     )
     assert balance.available == Money("9700.00", "USD")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_ledger_reads_one_snapshot_while_money_moves(budget, people, monkeypatch):
+    needs_postgresql()
+    from payments import ledger
+
+    asks, approves = people
+    disbursement = request(budget, asks)
+    approve_disbursement(disbursement, by=approves)
+    reading, paid = threading.Event(), threading.Event()
+    read_totals = ledger._total_problems
+
+    def pause_before_the_totals(funds, added_up):
+        reading.set()
+        paid.wait(10)
+        return read_totals(funds, added_up)
+
+    monkeypatch.setattr(ledger, "_total_problems", pause_before_the_totals)
+    found = []
+
+    def check():
+        try:
+            found.append(check_ledger())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=check)
+    thread.start()
+    assert reading.wait(10)
+    # Paid, and committed, while the check has read the budgets but not their totals.
+    pay_disbursement(disbursement, by=asks, paid_on=PAID_ON, method="mobile_money")
+    paid.set()
+    thread.join(10)
+
+    assert found == [[]]
+    monkeypatch.undo()
+    assert BudgetTotal.objects.get().paid == Money("300.00", "USD")
