@@ -190,8 +190,7 @@ def _problems(funds):
         "budget_id",
         "amount_in_fund",
     )
-    recorded = defaultdict(dict)  # fund: {"committed": Money, "paid": Money}
-    added_up = {}  # (fund, call, region): (awards, planned, committed, paid)
+    added_up = {}  # (fund, call, region): (awards, planned, committed, paid), amounts
     for budget in AwardBudget.objects.filter(fund__in=fund_ids).select_related("fund"):
         problems += _budget_problems(budget, lines, spent)
         group = (budget.fund_id, budget.call_id, budget.region)
@@ -201,13 +200,10 @@ def _problems(funds):
             count + 1,
             *(total + money.amount for total, money in zip(sums, amounts, strict=True)),
         )
-        totals, zero = recorded[budget.fund_id], budget.zero()
-        totals["committed"] = totals.get("committed", zero) + budget.committed_total
-        totals["paid"] = totals.get("paid", zero) + budget.paid_total
     for (budget_id, currency), _total in {**lines, **spent}.items():
         problems.append(f"Budget {budget_id}: amounts in {currency}, not its fund's currency.")
     problems += _total_problems(funds, added_up)
-    problems += _fund_problems(funds, recorded)
+    problems += _fund_problems(funds, added_up)
     return problems
 
 
@@ -242,7 +238,7 @@ def _budget_problems(budget, lines, spent):
 def _total_problems(funds, added_up):
     """Each BudgetTotal of `funds` against its budgets added up (`added_up`: {(fund, call,
     region): (awards, planned, committed, paid)}), in its fund's currency."""
-    problems = []
+    problems, added_up = [], dict(added_up)
     currencies = {fund.pk: fund.amount.currency.code for fund in funds}
     for total in BudgetTotal.objects.filter(fund__in=funds):
         group = (total.fund_id, total.call_id, total.region)
@@ -261,11 +257,15 @@ def _total_problems(funds, added_up):
     return problems
 
 
-def _fund_problems(funds, recorded):
+def _fund_problems(funds, added_up):
     """Each fund's ledger and balance against its budgets' committed and paid totals
-    (`recorded`: {fund: {"committed": Money, "paid": Money}})."""
+    (from `added_up`, as _total_problems takes it)."""
     from .queries import fund_balances
 
+    recorded = defaultdict(lambda: {"committed": 0, "paid": 0})  # amounts, per fund
+    for (fund_id, *_group), (_awards, _planned, committed, paid) in added_up.items():
+        recorded[fund_id]["committed"] += committed
+        recorded[fund_id]["paid"] += paid
     problems = []
     ledger = {}
     for field, name in (("committed_change", "committed"), ("paid_change", "paid")):
@@ -282,16 +282,16 @@ def _fund_problems(funds, recorded):
         balances = []
     for balance in balances:
         fund = balance.fund
-        zero = Money(0, fund.amount.currency.code)
-        totals = recorded.get(fund.pk, {})
+        currency = fund.amount.currency.code
         for name in ("committed", "paid"):
-            booked = ledger.get((fund.pk, name), zero)
-            if booked != totals.get(name, zero):
+            booked = ledger.get((fund.pk, name), Money(0, currency))
+            budgets = round_money(recorded[fund.pk][name], currency)
+            if booked != budgets:
                 problems.append(
                     f"Fund {fund.pk}: the ledger's {name} is {with_code(booked)}, "
-                    f"the budgets' {with_code(totals.get(name, zero))}."
+                    f"the budgets' {with_code(budgets)}."
                 )
-            if getattr(balance, name) != totals.get(name, zero):
+            if getattr(balance, name) != budgets:
                 problems.append(f"Fund {fund.pk}: the balance's {name} disagrees.")
         if balance.allocated != balance.committed + balance.free:
             problems.append(f"Fund {fund.pk}: allocated is not committed + free.")
